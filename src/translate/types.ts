@@ -55,6 +55,11 @@ export interface TranslateOptions {
    * (see assignAddresses). A Gateway that has none here and no usable spec.addresses is not Programmed.
    */
   addresses: Readonly<Record<string, string>>;
+  /**
+   * IP addresses of this host that Gateways may request in spec.addresses, besides loopback and the
+   * unspecified address (always usable). Another requested address is AddressNotUsable.
+   */
+  localAddresses?: readonly string[];
 }
 
 export interface TranslateResult {
