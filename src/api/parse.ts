@@ -1,0 +1,145 @@
+// Manifest parsing: the multi-document YAML (or JSON) a user would `kubectl apply`, turned into typed objects
+// with the line each came from, the defaults the API server would fill in, and every object validated.
+// Nothing here throws: whatever cannot be used becomes a Rejection with file:line and the reason.
+import { Buffer } from 'node:buffer';
+import { isMap, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { NAMESPACED_KINDS } from './snapshot.ts';
+import type { KubeObject, Rejection } from './types.ts';
+import { validateObject } from './validate.ts';
+
+export interface ParseResult {
+  objects: KubeObject[];
+  rejected: Rejection[];
+}
+
+type Obj = Record<string, unknown>;
+
+/** Cluster-scoped kinds onramp reads: a namespace written on them is dropped, as the API server does. */
+const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['GatewayClass', 'Namespace']);
+
+/** More reasons than this in one rejection are summarised; the first ones are what a user fixes first. */
+const MAX_REASONS = 10;
+
+const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function parseManifests(text: string, file: string): ParseResult {
+  const objects: KubeObject[] = [];
+  const rejected: Rejection[] = [];
+  const lineCounter = new LineCounter();
+  const lineOf = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  let documents;
+  try {
+    documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
+  } catch (err) {
+    return { objects, rejected: [{ where: `${file}:1`, reason: `YAML syntax error: ${(err as Error).message}` }] };
+  }
+  for (const doc of documents) {
+    const contents = doc.contents as YamlNode | null;
+    const line = lineOf(contents?.range?.[0] ?? doc.range[0]);
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0];
+      const at = e.linePos?.[0];
+      const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      rejected.push({ where: `${file}:${at?.line ?? line}`, reason: `YAML syntax error: ${message}${at ? ` (column ${at.col})` : ''}` });
+      continue;
+    }
+    if (contents === null || contents === undefined) continue; // an empty document, or comments only
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      rejected.push({ where: `${file}:${line}`, reason: `YAML error: ${(err as Error).message.split('\n')[0]}` });
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    if (isObject(value) && typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
+      // A `kind: List` (or FooList) as `kubectl get -o yaml` prints it: each item is an object of its own.
+      const itemsNode = isMap(contents) ? contents.get('items', true) : undefined;
+      value.items.forEach((item: unknown, i: number) => {
+        const node = isSeq(itemsNode) ? (itemsNode.items[i] as YamlNode | undefined) : undefined;
+        accept(item, lineOf(node?.range?.[0] ?? contents.range?.[0]), file, objects, rejected);
+      });
+      continue;
+    }
+    accept(value, line, file, objects, rejected);
+  }
+  return { objects, rejected };
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return `a ${typeof value}`;
+}
+
+function accept(value: unknown, line: number, file: string, objects: KubeObject[], rejected: Rejection[]): void {
+  const where = `${file}:${line}`;
+  if (!isObject(value)) {
+    rejected.push({ where, reason: `document is ${describe(value)}, not a Kubernetes object (a mapping with apiVersion, kind and metadata)` });
+    return;
+  }
+  const missing: string[] = [];
+  if (typeof value.apiVersion !== 'string' || value.apiVersion === '') missing.push('apiVersion');
+  if (typeof value.kind !== 'string' || value.kind === '') missing.push('kind');
+  const metadata = value.metadata;
+  if (!isObject(metadata)) missing.push('metadata');
+  else if (typeof metadata.name !== 'string' || metadata.name === '') missing.push('metadata.name');
+  const kind = typeof value.kind === 'string' ? value.kind : undefined;
+  if (missing.length > 0) {
+    const name = isObject(metadata) && typeof metadata.name === 'string' ? metadata.name : undefined;
+    rejected.push({ where, kind, name, reason: `missing ${missing.join(', ')}` });
+    return;
+  }
+  const object = withDefaults(value);
+  const meta = object.metadata as Obj;
+  const reasons = [...foldStringData(object), ...validateObject(object)];
+  if (reasons.length > 0) {
+    const shown = reasons.slice(0, MAX_REASONS);
+    if (reasons.length > MAX_REASONS) shown.push(`and ${reasons.length - MAX_REASONS} more`);
+    rejected.push({
+      where,
+      kind,
+      namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
+      name: String(meta.name),
+      reason: shown.join('; '),
+    });
+    return;
+  }
+  object.origin = { file, line };
+  objects.push(object as unknown as KubeObject);
+}
+
+/** The defaults the API server fills in that onramp relies on: namespace and generation. */
+function withDefaults(value: Obj): Obj {
+  const metadata = { ...(value.metadata as Obj) };
+  const kind = value.kind as string;
+  if (NAMESPACED_KINDS.has(kind) && (metadata.namespace === undefined || metadata.namespace === null || metadata.namespace === '')) {
+    metadata.namespace = 'default';
+  }
+  if (CLUSTER_SCOPED_KINDS.has(kind)) delete metadata.namespace;
+  if (!Number.isInteger(metadata.generation) || (metadata.generation as number) < 1) metadata.generation = 1;
+  return { ...value, metadata };
+}
+
+/**
+ * Secret stringData is write-only convenience: the API server merges it into data (base64), stringData
+ * winning over data for the same key, and never stores it. Returns reasons when stringData is malformed.
+ */
+function foldStringData(object: Obj): string[] {
+  if (object.kind !== 'Secret' || object.stringData === undefined) return [];
+  const stringData = object.stringData;
+  delete object.stringData;
+  if (stringData === null) return [];
+  if (!isObject(stringData)) return ['stringData: Invalid value: must be a map of strings'];
+  const reasons: string[] = [];
+  const data: Obj = isObject(object.data) ? { ...object.data } : {};
+  for (const [k, v] of Object.entries(stringData)) {
+    if (typeof v !== 'string') {
+      reasons.push(`stringData[${JSON.stringify(k)}]: Invalid value: must be of type string`);
+      continue;
+    }
+    data[k] = Buffer.from(v, 'utf8').toString('base64');
+  }
+  object.data = data;
+  return reasons;
+}
