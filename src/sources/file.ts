@@ -1,0 +1,176 @@
+// The standalone source: manifests from files and folders on disk, watched for changes. Every change (after a
+// quiet period) produces a new complete snapshot; files whose stamp did not change are not read again. A file
+// that cannot be read or parsed rejects only its own objects; everything else keeps working.
+import { stat } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
+import type { Logger } from 'pino';
+import type { ParseResult } from '../api/parse.ts';
+import { snapshotFromObjects } from '../api/snapshot.ts';
+import type { Rejection, Snapshot } from '../api/types.ts';
+import { silentLogger } from '../log.ts';
+import type { Source } from './source.ts';
+import { FileNotFoundError, listTree, readManifestFile, type TreeListing } from './files.ts';
+import { GenerationTracker } from './generations.ts';
+import { mergeParsed } from './merge.ts';
+import { FolderWatchers, parentTarget, type WatchTarget } from './watch.ts';
+
+export { FileNotFoundError } from './files.ts';
+
+export interface FileSourceOptions {
+  /** Quiet period after the last change before a snapshot is built (ms). */
+  debounceMs?: number;
+  logger?: Logger;
+}
+
+/** However busy the files, a snapshot is built at least this many debounce periods after the first change. */
+const MAX_DELAY_FACTOR = 10;
+
+/** Parsed files by path, each with the stamp it was read at. */
+type FileCache = Map<string, { stamp: string; result: ParseResult }>;
+
+/** Throws FileNotFoundError for the first root that does not exist. */
+async function requireRoots(paths: readonly string[]): Promise<void> {
+  if (paths.length === 0) throw new Error('no manifest files or folders given');
+  for (const path of paths) {
+    try {
+      await stat(path);
+    } catch {
+      throw new FileNotFoundError(path);
+    }
+  }
+}
+
+/**
+ * Reads what changed under the roots into the cache (files whose stamp moved, and those named in `dirty`),
+ * drops files that are gone, and returns the merged objects and rejections in load order.
+ */
+async function scan(roots: readonly string[], cache: FileCache, dirty: ReadonlySet<string>): Promise<{ listing: TreeListing; merged: ParseResult }> {
+  const listing = await listTree(roots);
+  const present = new Set(listing.files.map((f) => f.path));
+  for (const path of cache.keys()) if (!present.has(path)) cache.delete(path);
+  const results: ParseResult[] = [];
+  for (const { path, stamp } of listing.files) {
+    let entry = cache.get(path);
+    if (!entry || entry.stamp !== stamp || dirty.has(path)) {
+      entry = { stamp, result: await readManifestFile(path) };
+      cache.set(path, entry);
+    }
+    results.push(entry.result);
+  }
+  const missing: Rejection[] = listing.missing.map((path) => ({ where: path, reason: `file not found: ${path}; nothing loaded from it` }));
+  results.push({ objects: [], rejected: missing });
+  return { listing, merged: mergeParsed(results) };
+}
+
+/** One-shot load for `onramp check`: the snapshot of the files as they are now. */
+export async function loadSnapshot(paths: string[]): Promise<Snapshot> {
+  await requireRoots(paths);
+  const { merged } = await scan(paths, new Map(), new Set());
+  return snapshotFromObjects(merged.objects, merged.rejected);
+}
+
+export class FileSource implements Source {
+  readonly #roots: readonly string[];
+  readonly #debounceMs: number;
+  readonly #logger: Logger;
+  readonly #cache: FileCache = new Map();
+  readonly #generations = new GenerationTracker();
+  readonly #watchers: FolderWatchers;
+  #onSnapshot: ((snapshot: Snapshot) => void) | null = null;
+  #last: Snapshot | null = null;
+  #dirty = new Set<string>();
+  #timer: NodeJS.Timeout | null = null;
+  #firstChangeAt = 0;
+  #running: Promise<void> | null = null;
+  #again = false;
+  #closed = false;
+
+  constructor(paths: string[], options: FileSourceOptions = {}) {
+    this.#roots = [...paths];
+    this.#debounceMs = options.debounceMs ?? 100;
+    this.#logger = options.logger ?? silentLogger;
+    this.#watchers = new FolderWatchers((path) => this.#changed(path), this.#logger);
+  }
+
+  /** Loads every file, emits the first snapshot, then watches. Rejects with FileNotFoundError for a missing path. */
+  async start(onSnapshot: (snapshot: Snapshot) => void): Promise<void> {
+    await requireRoots(this.#roots);
+    this.#onSnapshot = onSnapshot;
+    await this.#rebuild();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#watchers.close();
+    await this.#running?.catch(() => undefined);
+  }
+
+  #changed(path: string | null): void {
+    if (this.#closed) return;
+    if (path !== null) this.#dirty.add(path);
+    const now = Date.now();
+    if (this.#timer === null) this.#firstChangeAt = now;
+    else clearTimeout(this.#timer);
+    const latest = this.#firstChangeAt + this.#debounceMs * MAX_DELAY_FACTOR;
+    this.#timer = setTimeout(() => this.#flush(), Math.max(0, Math.min(this.#debounceMs, latest - now)));
+  }
+
+  #flush(): void {
+    this.#timer = null;
+    if (this.#running) {
+      this.#again = true; // a rebuild is under way; run one more when it ends
+      return;
+    }
+    this.#running = this.#rebuild()
+      .catch((err: unknown) => this.#logger.error({ err: (err as Error).message }, 'reading manifests failed'))
+      .finally(() => {
+        this.#running = null;
+        if (this.#again && !this.#closed) {
+          this.#again = false;
+          this.#flush();
+        }
+      });
+  }
+
+  async #rebuild(): Promise<void> {
+    const dirty = this.#dirty;
+    this.#dirty = new Set();
+    const { listing, merged } = await scan(this.#roots, this.#cache, dirty);
+    if (this.#closed) return;
+    this.#watchers.sync(await this.#targets(listing));
+    const objects = this.#generations.assign(merged.objects);
+    const snapshot = snapshotFromObjects(objects, merged.rejected);
+    // A change that changes nothing (an editor's save of the same text, a touch) is not news.
+    if (this.#last && isDeepStrictEqual(this.#last, snapshot)) return;
+    this.#last = snapshot;
+    this.#logger.debug({ objects: objects.length, rejected: snapshot.rejected.length }, 'manifests loaded');
+    try {
+      this.#onSnapshot?.(snapshot);
+    } catch (err) {
+      this.#logger.error({ err: (err as Error).message }, 'snapshot consumer failed');
+    }
+  }
+
+  /** Every folder of the trees, plus each root's parent folder so that a root may vanish and come back. */
+  async #targets(listing: TreeListing): Promise<WatchTarget[]> {
+    const targets = new Map<string, WatchTarget>();
+    for (const d of listing.dirs) targets.set(d.path, { path: d.path, ino: d.ino, names: null });
+    for (const root of this.#roots) {
+      const { dir, name } = parentTarget(root);
+      const existing = targets.get(dir);
+      if (existing) {
+        existing.names?.add(name);
+        continue;
+      }
+      try {
+        const s = await stat(dir);
+        targets.set(dir, { path: dir, ino: s.ino, names: new Set([name]) });
+      } catch {
+        // The parent is gone too; nothing to watch until it comes back (a later change rescans).
+      }
+    }
+    return [...targets.values()];
+  }
+}

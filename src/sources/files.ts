@@ -1,0 +1,100 @@
+// Finding and reading manifest files. A path on the command line is a file or a folder; folders are read
+// recursively for .yaml, .yml and .json files, in name order so that the same tree always loads the same way.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { parseManifests, type ParseResult } from '../api/parse.ts';
+
+export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+
+/** A path given by the user that does not exist: a clear error instead of a stack trace. */
+export class FileNotFoundError extends Error {
+  readonly code = 'ENOENT';
+  readonly path: string;
+  constructor(path: string) {
+    super(`file not found: ${path}`);
+    this.name = 'FileNotFoundError';
+    this.path = path;
+  }
+}
+
+export function isManifestName(name: string): boolean {
+  // Dot files are editor swap/lock files and the `..data` links of mounted ConfigMaps, never manifests.
+  return !name.startsWith('.') && MANIFEST_EXTENSIONS.some((ext) => name.endsWith(ext));
+}
+
+/** What identifies one version of a file on disk without reading it. */
+export function fileStamp(s: { ino: number; size: number; mtimeMs: number }): string {
+  return `${s.ino}:${s.size}:${s.mtimeMs}`;
+}
+
+export interface TreeListing {
+  /** Manifest files, in load order, with their stamps. */
+  files: { path: string; stamp: string }[];
+  /** Every folder seen (to watch), with its inode (a folder replaced by another of the same name changes it). */
+  dirs: { path: string; ino: number }[];
+  /** Roots that do not exist. */
+  missing: string[];
+}
+
+/** Lists the manifest files under the roots, in order: roots as given, folders recursively by name. */
+export async function listTree(roots: readonly string[]): Promise<TreeListing> {
+  const listing: TreeListing = { files: [], dirs: [], missing: [] };
+  const seenFiles = new Set<string>();
+  const seenDirs = new Set<number>();
+  for (const root of roots) {
+    let s;
+    try {
+      s = await stat(root);
+    } catch {
+      listing.missing.push(root);
+      continue;
+    }
+    if (s.isDirectory()) await walk(root, s.ino, listing, seenFiles, seenDirs);
+    else if (!seenFiles.has(root)) {
+      // A file named on the command line is read whatever its extension.
+      seenFiles.add(root);
+      listing.files.push({ path: root, stamp: fileStamp(s) });
+    }
+  }
+  return listing;
+}
+
+async function walk(dir: string, ino: number, listing: TreeListing, seenFiles: Set<string>, seenDirs: Set<number>): Promise<void> {
+  // Symbolic links may loop back to a folder already walked; its inode says so.
+  if (seenDirs.has(ino)) return;
+  seenDirs.add(ino);
+  listing.dirs.push({ path: dir, ino });
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch {
+    return; // the folder vanished or became unreadable since it was seen; the next change rescans it
+  }
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    const path = join(dir, name);
+    let s;
+    try {
+      s = await stat(path);
+    } catch {
+      continue; // removed meanwhile, or a dangling link
+    }
+    if (s.isDirectory()) await walk(path, s.ino, listing, seenFiles, seenDirs);
+    else if (s.isFile() && isManifestName(basename(path)) && !seenFiles.has(path)) {
+      seenFiles.add(path);
+      listing.files.push({ path, stamp: fileStamp(s) });
+    }
+  }
+}
+
+/** Reads and parses one file; a file that cannot be read becomes one rejection. */
+export async function readManifestFile(path: string): Promise<ParseResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    return { objects: [], rejected: [{ where: `${path}:1`, reason: `cannot read file (${code}); its objects are not loaded` }] };
+  }
+  return parseManifests(text, path);
+}

@@ -1,0 +1,48 @@
+// metadata.generation in standalone mode. The API server bumps an object's generation when its spec changes
+// (not its labels or annotations), and controllers report the generation they acted on as observedGeneration.
+// Without an API server the file source keeps the count itself so that observedGeneration means the same.
+import { objectKey } from '../api/snapshot.ts';
+import type { KubeObject } from '../api/types.ts';
+
+/** The part of an object whose change bumps its generation: spec, or for kinds without one (Secret, ConfigMap, EndpointSlice) every field but metadata. */
+function generationContent(o: KubeObject): string {
+  const record = o as unknown as Record<string, unknown>;
+  if ('spec' in record) return canonicalJSON(record.spec);
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) {
+    if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && k !== 'status' && k !== 'origin') rest[k] = v;
+  }
+  return canonicalJSON(rest);
+}
+
+/** JSON with object keys sorted: reordering the keys of a manifest is not a change. */
+export function canonicalJSON(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  }) ?? 'undefined';
+}
+
+export class GenerationTracker {
+  #seen = new Map<string, { generation: number; content: string }>();
+
+  /**
+   * Returns the objects with metadata.generation set: the manifest's own value (1 by default) the first time a
+   * key is seen, +1 each time its spec changes. Keys that disappear are remembered: an object that was
+   * rejected for a while (a bad edit) or whose file was renamed comes back with a higher generation, never a
+   * lower one, so observedGeneration does not go backwards. The input objects are not modified.
+   */
+  assign(objects: readonly KubeObject[]): KubeObject[] {
+    const out = objects.map((o) => {
+      const key = objectKey(o);
+      const content = generationContent(o);
+      const before = this.#seen.get(key);
+      const generation = !before ? (o.metadata.generation ?? 1) : before.content === content ? before.generation : before.generation + 1;
+      this.#seen.set(key, { generation, content });
+      return generation === o.metadata.generation ? o : { ...o, metadata: { ...o.metadata, generation } };
+    });
+    return out;
+  }
+}
