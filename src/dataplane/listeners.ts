@@ -1,0 +1,162 @@
+// One listening socket per PortConfig.key. The socket stays open across applies; what serves the connections
+// it accepts (an HTTP or an HTTPS server) is swapped when the protocol changes, and each request reads the
+// port's compiled config through one reference, so it sees the old or the new config as a whole.
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { CompiledPort } from './compile.ts';
+import { BAD_REQUEST, sendLocalRaw } from './errors.ts';
+import type { Logger } from '../log.ts';
+import { handleRequest } from './http/handler.ts';
+import { handleUpgrade } from './http/upstream/tunnel.ts';
+import { selectContext, TLS_SERVER_OPTIONS } from './tls/contexts.ts';
+
+/** An HTTP(S) server that is handed the connections of a port, and the connections it holds. */
+class Generation {
+  readonly protocol: 'HTTP' | 'HTTPS';
+  readonly server: http.Server;
+  readonly sockets = new Set<Socket>();
+  /** Set when the generation is retired: answers then carry `Connection: close`. */
+  closing = false;
+  /** Id of the certificate used without SNI, to replace it only when it changes. */
+  defaultContextId = '';
+
+  constructor(protocol: 'HTTP' | 'HTTPS', server: http.Server) {
+    this.protocol = protocol;
+    this.server = server;
+  }
+
+  accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    this.server.emit('connection', socket);
+  }
+
+  /** Stops keep-alive reuse, closes idle connections, waits for the rest up to `graceMs`, then cuts them. */
+  retire(graceMs: number): Promise<void> {
+    this.closing = true;
+    this.server.closeIdleConnections();
+    if (this.sockets.size === 0) return this.stop();
+    const deadline = Date.now() + graceMs;
+    return new Promise((resolve) => {
+      const timer = setInterval(() => {
+        this.server.closeIdleConnections();
+        if (this.sockets.size > 0 && Date.now() < deadline) return;
+        clearInterval(timer);
+        this.server.closeAllConnections();
+        for (const s of this.sockets) s.destroy();
+        resolve(this.stop());
+      }, 50);
+    });
+  }
+
+  private stop(): Promise<void> {
+    // The server never listened itself (see PortListener); close() only stops its connection checks.
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+export class PortListener {
+  readonly key: string;
+  readonly address: string;
+  readonly port: number;
+  /** The compiled port every new request on this socket is served by. */
+  current: CompiledPort;
+  private generation: Generation;
+  private readonly socket: net.Server;
+  private readonly logger: Logger;
+  private readonly retiring = new Set<Promise<void>>();
+
+  constructor(port: CompiledPort, logger: Logger) {
+    this.key = port.key;
+    this.address = port.address;
+    this.port = port.port;
+    this.current = port;
+    this.logger = logger.child({ port: port.key });
+    this.generation = this.createGeneration(port.protocol);
+    this.updateDefaultContext();
+    this.socket = net.createServer((s) => this.generation.accept(s));
+    this.socket.on('error', (err) => this.logger.error({ error: err.message }, 'listening socket error'));
+  }
+
+  /** Binds the socket; rejects with the bind error (EADDRINUSE, EACCES, EADDRNOTAVAIL…). */
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.socket.once('error', onError);
+      this.socket.listen({ host: this.address, port: this.port, exclusive: true }, () => {
+        this.socket.off('error', onError);
+        resolve();
+      });
+    });
+  }
+
+  /** Serves `port` from now on; a new protocol gets a new server while the old one drains its connections. */
+  update(port: CompiledPort, graceMs: number): void {
+    this.current = port;
+    if (port.protocol !== this.generation.protocol) {
+      const old = this.generation;
+      this.generation = this.createGeneration(port.protocol);
+      this.track(old.retire(graceMs));
+    }
+    this.updateDefaultContext();
+  }
+
+  /** Stops accepting, lets in-flight requests finish and closes the connections. */
+  async close(graceMs: number): Promise<void> {
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+    this.track(this.generation.retire(graceMs));
+    await Promise.all([...this.retiring]);
+  }
+
+  private track(p: Promise<void>): void {
+    this.retiring.add(p);
+    void p.then(() => this.retiring.delete(p));
+  }
+
+  /** A client that sends no SNI gets the fallback certificate, installed as the server's default context. */
+  private updateDefaultContext(): void {
+    const g = this.generation;
+    const fallback = this.current.tls?.fallback ?? null;
+    if (g.protocol !== 'HTTPS' || fallback === null || fallback.id === g.defaultContextId) return;
+    (g.server as https.Server).setSecureContext(fallback.options);
+    g.defaultContextId = fallback.id;
+  }
+
+  private createGeneration(protocol: 'HTTP' | 'HTTPS'): Generation {
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      if (gen.closing) res.shouldKeepAlive = false;
+      handleRequest(this.current, req, res, this.logger);
+    };
+    const server: http.Server =
+      protocol === 'HTTPS'
+        ? https.createServer(
+            {
+              ...TLS_SERVER_OPTIONS,
+              SNICallback: (servername, cb) => {
+                const tls = this.current.tls;
+                const ctx = tls === null ? null : selectContext(tls, servername);
+                cb(null, ctx?.context);
+              },
+            },
+            onRequest,
+          )
+        : http.createServer(onRequest);
+    const gen = new Generation(protocol, server);
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+      handleUpgrade(this.current, req, socket, head, this.logger),
+    );
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+      // Malformed requests get 400 (as node would answer without this handler); resets are just closed.
+      if (err.code === 'ECONNRESET' || !socket.writable) socket.destroy();
+      else sendLocalRaw(socket, BAD_REQUEST);
+    });
+    server.on('tlsClientError', (err: Error) => this.logger.debug({ error: err.message }, 'TLS handshake failed'));
+    // These servers never listen: connections come from the port's socket. Emitting 'listening' starts
+    // node's connection tracking, which closeIdleConnections() and the request timeouts rely on.
+    server.emit('listening');
+    return gen;
+  }
+}
