@@ -7,6 +7,7 @@ import type { Config } from '../config/types.ts';
 import type { ApplyReport, DataPlane } from '../dataplane/types.ts';
 import type { Logger } from '../log.ts';
 import type { TranslateOptions, TranslateResult } from '../translate/types.ts';
+import { holdLastGood } from './hold-last-good.ts';
 import type { StatusList } from './status-store.ts';
 import { StatusStore } from './status-store.ts';
 
@@ -63,6 +64,8 @@ export class Reconciler {
   readonly #status: StatusStore;
   #addresses: Record<string, string> = {};
   #config: Config | null = null;
+  /** The snapshot behind #config, with held objects: where last good versions come from. */
+  #lastGood: Snapshot | null = null;
   #rejected: readonly Rejection[] = [];
   #loggedRejections = new Set<string>();
   #pending: Snapshot | null = null;
@@ -119,9 +122,11 @@ export class Reconciler {
   }
 
   /** Translates and applies one snapshot now. Never throws: failures are logged and the last config stays. */
-  async reconcile(snapshot: Snapshot): Promise<ReconcileOutcome> {
+  async reconcile(received: Snapshot): Promise<ReconcileOutcome> {
     const { logger, controllerName } = this.#options;
-    this.#noteRejections(snapshot.rejected);
+    this.#noteRejections(received.rejected);
+    const { snapshot, held } = holdLastGood(received, this.#lastGood);
+    if (held.length > 0) logger.warn({ objects: held }, 'files have errors; serving the last good version of their objects');
 
     let addresses: Record<string, string>;
     let result: TranslateResult;
@@ -143,6 +148,7 @@ export class Reconciler {
 
     this.#addresses = addresses;
     this.#config = result.config;
+    this.#lastGood = snapshot;
     this.#status.update(snapshot, result);
     this.#generation += 1;
     for (const f of report.failed) logger.warn({ port: f.key, error: f.error }, 'cannot listen');
@@ -155,6 +161,7 @@ export class Reconciler {
         listening: report.listening.length,
         failed: report.failed.length,
         rejected: snapshot.rejected.length,
+        held: held.length,
       },
       'config applied',
     );
