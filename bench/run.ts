@@ -1,0 +1,126 @@
+// `npm run bench`: onramp against nginx, haproxy and a Node.js (undici) baseline on the same backend and
+// routing, then onramp's scale and reload figures. `--smoke` is the seconds-long version CI runs: it fails
+// only when the harness breaks (a tool, a process, a routing check), never on slow numbers.
+//
+//   node bench/run.ts [--smoke] [--rounds N] [--duration S] [--warmup S] [--connections N]
+//                     [--only nginx,haproxy,onramp,undici,scale,reload] [--cpu-prof] [--keep]
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeMachine } from './machine.ts';
+import { Processes } from './processes.ts';
+import { runReload, reloadTable } from './reload.ts';
+import { runScale, scaleTables } from './scale.ts';
+import { startBackend, TARGETS, type RunContext, type TargetName } from './targets.ts';
+import { runThroughput, throughputTable } from './throughput.ts';
+import { ensureTools } from './tools.ts';
+
+const SECTIONS = ['scale', 'reload'] as const;
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\nusage: node bench/run.ts [--smoke] [--rounds N] [--duration S] [--warmup S] [--connections N] [--only ${[...TARGETS, ...SECTIONS].join(',')}] [--cpu-prof] [--keep]\n`);
+  process.exit(2);
+}
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) usage(`--${name} wants a number, got ${value}`);
+  return n;
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        smoke: { type: 'boolean', default: false },
+        rounds: { type: 'string' },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        connections: { type: 'string' },
+        only: { type: 'string' },
+        'cpu-prof': { type: 'boolean', default: false },
+        keep: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    usage((err as Error).message);
+  }
+  const v = parsed.values;
+  const smoke = v.smoke ?? false;
+  const only = v.only ? v.only.split(',').map((s) => s.trim()) : [...TARGETS, ...SECTIONS];
+  for (const name of only) {
+    if (![...TARGETS, ...SECTIONS].includes(name as TargetName)) usage(`unknown --only name: ${name}`);
+  }
+  const targets = TARGETS.filter((t) => only.includes(t));
+  const rounds = positive('rounds', v.rounds, smoke ? 1 : 3);
+  const durationSeconds = positive('duration', v.duration, smoke ? 2 : 10);
+  const warmupSeconds = positive('warmup', v.warmup, smoke ? 1 : 5);
+  const connections = positive('connections', v.connections, 50);
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+  const processes = new Processes();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'onramp-bench-'));
+  const profDir = path.join(dir, 'cpu-prof');
+  let failed = false;
+  try {
+    const tools = ensureTools(['nginx', 'haproxy', 'wrk', 'h2load'], log);
+    if (!tools.wrk || !tools.nginx) throw new Error('wrk and nginx are needed for every benchmark');
+    const out: string[] = [];
+    out.push(`# onramp benchmark${smoke ? ' (smoke: numbers are not meaningful)' : ''}`, '', ...describeMachine(tools).map((l) => `- ${l}`), '');
+    const backend = await startBackend(processes, tools, dir);
+    const ctx: RunContext = {
+      processes,
+      tools,
+      dir,
+      backendA: backend.a,
+      backendB: backend.b,
+      onrampNodeFlags: v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+    };
+
+    if (targets.length > 0) {
+      const summaries = await runThroughput(ctx, {
+        targets,
+        rounds,
+        durationSeconds,
+        warmupSeconds,
+        connections,
+        threads: 1,
+        path: '/v1/bench',
+        log,
+      });
+      out.push(
+        `## HTTP/1.1 keep-alive, wrk -t1 -c${connections}, ${rounds} round(s) of ${durationSeconds} s after ${warmupSeconds} s warm-up (medians)`,
+        '',
+        throughputTable(summaries),
+        '',
+      );
+      failed ||= summaries.some((s) => s.error !== null);
+    }
+    if (only.includes('scale')) {
+      const scale = await runScale(ctx, { smoke, log });
+      out.push(...scaleTables(scale), '');
+      failed ||= scale.failed;
+    }
+    if (only.includes('reload')) {
+      const reload = await runReload(ctx, { smoke, connections, log });
+      out.push(reloadTable(reload), '');
+      failed ||= reload.error !== null;
+    }
+    process.stdout.write(`${out.join('\n')}\n`);
+    if (v['cpu-prof']) log(`onramp CPU profiles: ${profDir} (summarise: node bench/profile-summary.ts ${profDir})`);
+  } catch (err) {
+    log(`bench: ${(err as Error).stack ?? String(err)}`);
+    failed = true;
+  } finally {
+    await processes.stopAll();
+    if (!v.keep && !v['cpu-prof']) await rm(dir, { recursive: true, force: true });
+    else log(`kept ${dir}`);
+  }
+  return failed ? 1 : 0;
+}
+
+process.exitCode = await main();
