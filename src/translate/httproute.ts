@@ -1,0 +1,118 @@
+// One HTTPRoute's rules, compiled once whatever listener they end up on: matches with defaults, filters,
+// and backends or the fixed answer the spec asks for. Redirects keep their filter: their port and scheme
+// depend on the listener (routing.ts resolves them).
+import type { HTTPRoute, HTTPRouteRule } from '../api/types.ts';
+import type { BackendConfig, DirectResponseConfig, FiltersConfig, MatchConfig, PathModifierConfig } from '../config/types.ts';
+import type { HTTPRequestRedirectFilter } from '../api/types.ts';
+import { problem, Reason, type Problem } from './conditions.ts';
+import { resolveBackend, type BackendIndex } from './backends.ts';
+import { hasFilters, translateFilters } from './filters.ts';
+import { translateMatch } from './matches.ts';
+
+export type CompiledAction =
+  | { type: 'forward'; backends: BackendConfig[] }
+  | DirectResponseConfig
+  | { type: 'redirect'; filter: HTTPRequestRedirectFilter; path: PathModifierConfig | null };
+
+export interface CompiledRule {
+  ruleIndex: number;
+  ruleName: string | null;
+  matches: MatchConfig[];
+  filters: FiltersConfig;
+  action: CompiledAction;
+}
+
+export interface CompiledRoute {
+  route: HTTPRoute;
+  /** `namespace/name`. */
+  key: string;
+  /** The valid rules; invalid ones are dropped (spec: AllowedRoutes "Invalid Route rules can be ignored"). */
+  rules: CompiledRule[];
+  /** Why rules were dropped, one entry per dropped rule. */
+  invalidRules: { ruleIndex: number; problem: Problem }[];
+  /** ResolvedRefs False with this problem (first unresolved reference), or null. */
+  unresolved: Problem | null;
+}
+
+/** Spec: "If there are no backendRefs ... or all are invalid, and there are no filters ... 500". */
+export function internalError(message: string): DirectResponseConfig {
+  return { type: 'direct', status: 500, body: `${message}\n` };
+}
+
+function compileRule(
+  route: HTTPRoute,
+  rule: HTTPRouteRule,
+  ruleIndex: number,
+  index: BackendIndex,
+  noteUnresolved: (p: Problem) => void,
+): CompiledRule | Problem {
+  const routeNamespace = route.metadata.namespace ?? 'default';
+  const matches: MatchConfig[] = [];
+  for (const m of rule.matches && rule.matches.length > 0 ? rule.matches : [{}]) {
+    const translated = translateMatch(m);
+    if ('reason' in translated) return translated;
+    matches.push(translated);
+  }
+  const ruleFilters = translateFilters(rule.filters);
+  if (ruleFilters.invalid) return ruleFilters.invalid;
+  // Spec (HTTPPathModifier.replacePrefixMatch): "ReplacePrefixMatch is only compatible with a PathPrefix
+  // HTTPRouteMatch. Using any other HTTPRouteMatch type on the same HTTPRouteRule will result in the
+  // implementation setting the Accepted Condition for the Route to status: False."
+  const prefixOnly = matches.every((m) => m.path.type === 'PathPrefix');
+  if (ruleFilters.replacesPrefix && !prefixOnly) {
+    return problem(Reason.UnsupportedValue, 'ReplacePrefixMatch needs PathPrefix matches only');
+  }
+
+  // Every backendRef is resolved, also those of weight 0, so that ResolvedRefs reports each bad reference.
+  const backends: BackendConfig[] = [];
+  for (const ref of rule.backendRefs ?? []) {
+    const weight = ref.weight ?? 1;
+    const resolved = resolveBackend(ref, route.kind, routeNamespace, weight, index);
+    if (resolved.problem) noteUnresolved(resolved.problem);
+    const backendFilters = translateFilters(ref.filters);
+    if (backendFilters.invalid) return backendFilters.invalid;
+    if (backendFilters.redirect) {
+      return problem(Reason.UnsupportedValue, 'RequestRedirect on a backendRef is not supported; set it on the rule');
+    }
+    if (backendFilters.replacesPrefix && !prefixOnly) {
+      return problem(Reason.UnsupportedValue, 'ReplacePrefixMatch needs PathPrefix matches only');
+    }
+    const backend = resolved.backend;
+    if (backendFilters.unresolved) {
+      noteUnresolved(backendFilters.unresolved);
+      backend.endpoints = null;
+    }
+    if (hasFilters(backendFilters.filters)) backend.filters = backendFilters.filters;
+    // Spec (HTTPBackendRef.weight): "If weight is set to 0, no traffic should be forwarded for this entry."
+    if (weight > 0) backends.push(backend);
+  }
+
+  const base = { ruleIndex, ruleName: rule.name ?? null, matches, filters: ruleFilters.filters };
+  if (ruleFilters.unresolved) {
+    noteUnresolved(ruleFilters.unresolved);
+    return { ...base, action: internalError('a filter of this route rule cannot be resolved') };
+  }
+  if (ruleFilters.redirect) {
+    return { ...base, action: { type: 'redirect', filter: ruleFilters.redirect.filter, path: ruleFilters.redirect.path } };
+  }
+  if (backends.length === 0 || backends.every((b) => b.endpoints === null)) {
+    return { ...base, action: internalError('no valid backendRef for this route rule') };
+  }
+  return { ...base, action: { type: 'forward', backends } };
+}
+
+export function compileRoute(route: HTTPRoute, index: BackendIndex): CompiledRoute {
+  const key = `${route.metadata.namespace ?? 'default'}/${route.metadata.name}`;
+  const compiled: CompiledRoute = { route, key, rules: [], invalidRules: [], unresolved: null };
+  const note = (p: Problem): void => {
+    compiled.unresolved ??= p;
+  };
+  // CRD default: a route without rules has one rule matching PathPrefix "/" (and no backends: 500).
+  const rules = route.spec?.rules && route.spec.rules.length > 0 ? route.spec.rules : [{}];
+  rules.forEach((rule, i) => {
+    const result = compileRule(route, rule, i, index, note);
+    if ('reason' in result) compiled.invalidRules.push({ ruleIndex: i, problem: result });
+    else compiled.rules.push(result);
+  });
+  return compiled;
+}

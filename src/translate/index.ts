@@ -1,0 +1,94 @@
+// translate(snapshot) → { config, statuses }: every Gateway API decision, as a pure function. No I/O, no
+// clock, no randomness; the snapshot is never mutated (all working state is translate's own).
+import type { Snapshot } from '../api/types.ts';
+import { namespaceLabels } from './attachment.ts';
+import { indexBackends } from './backends.ts';
+import { indexSecrets } from './certificates.ts';
+import { markConflicts } from './conflicts.ts';
+import { evaluateGateway, gatewayBindable, gatewayStatus, servedListeners, type GatewayState } from './gateway.ts';
+import { ourClasses } from './gatewayclass.ts';
+import { compileRoute } from './httproute.ts';
+import { timestampOf } from './precedence.ts';
+import { buildConfig, type ServedListener } from './routing.ts';
+import { routeParents } from './routestatus.ts';
+import type { ObjectStatus, TranslateOptions, TranslateResult } from './types.ts';
+
+export { addressPool, assignAddresses } from './addresses.ts';
+
+function compareStatus(a: ObjectStatus, b: ObjectStatus): number {
+  const ka = [a.kind, a.namespace ?? '', a.name];
+  const kb = [b.kind, b.namespace ?? '', b.name];
+  for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+  return 0;
+}
+
+export function translate(snapshot: Snapshot, options: TranslateOptions): TranslateResult {
+  const statuses: ObjectStatus[] = [];
+  const classes = ourClasses(snapshot, options.controllerName);
+  for (const { cls, status } of classes.values()) {
+    statuses.push({ apiVersion: cls.apiVersion, kind: 'GatewayClass', name: cls.metadata.name, generation: cls.metadata.generation ?? 1, status });
+  }
+
+  // Gateways of our classes; Gateways of other classes (or of no known class) are someone else's.
+  const secrets = indexSecrets(snapshot.secrets);
+  const context = {
+    secrets,
+    grants: snapshot.referenceGrants,
+    configMaps: snapshot.configMaps,
+    localAddresses: options.localAddresses ?? [],
+  };
+  const gateways = new Map<string, GatewayState>();
+  for (const g of snapshot.gateways) {
+    const cls = classes.get(g.spec?.gatewayClassName);
+    if (!cls) continue;
+    const key = `${g.metadata.namespace ?? 'default'}/${g.metadata.name}`;
+    gateways.set(key, evaluateGateway(g, cls.accepted, options.addresses[key], context));
+  }
+  markConflicts(
+    [...gateways.values()].map((s) => ({
+      key: s.key,
+      creationTimestamp: timestampOf(s.gateway.metadata.creationTimestamp),
+      addresses: gatewayBindable(s) ? s.addresses.addresses : [],
+      listeners: s.listeners,
+    })),
+  );
+
+  const served = new Map<string, ServedListener>();
+  for (const s of gateways.values()) {
+    for (const l of servedListeners(s)) served.set(l.key, { state: l, addresses: s.addresses.addresses, routes: [] });
+  }
+
+  const backends = indexBackends(snapshot.services, snapshot.endpointSlices, snapshot.referenceGrants);
+  const labelsOf = namespaceLabels(snapshot.namespaces);
+  for (const route of snapshot.httpRoutes) {
+    const compiled = compileRoute(route, backends);
+    const parents = routeParents(compiled, gateways, labelsOf, served, options.controllerName);
+    if (parents.length === 0) continue;
+    statuses.push({
+      apiVersion: route.apiVersion,
+      kind: 'HTTPRoute',
+      name: route.metadata.name,
+      namespace: route.metadata.namespace ?? 'default',
+      generation: route.metadata.generation ?? 1,
+      status: { parents },
+    });
+  }
+
+  // Gateway status last: attachedRoutes counts the routes attached above.
+  const programmed = new Set<string>();
+  for (const s of gateways.values()) {
+    const status = gatewayStatus(s);
+    if (status.conditions.some((c) => c.type === 'Programmed' && c.status === 'True')) programmed.add(s.key);
+    statuses.push({
+      apiVersion: s.gateway.apiVersion,
+      kind: 'Gateway',
+      name: s.gateway.metadata.name,
+      namespace: s.gateway.metadata.namespace ?? 'default',
+      generation: s.generation,
+      status,
+    });
+  }
+
+  const config = buildConfig([...served.values()].filter((s) => programmed.has(s.state.gatewayKey)));
+  return { config, statuses: statuses.sort(compareStatus) };
+}

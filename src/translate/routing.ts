@@ -1,0 +1,121 @@
+// The IR for the data plane: sockets (address:port) → listeners (most specific hostname first) → virtual
+// hosts (route ∩ listener hostnames, most specific first) → match entries in precedence order.
+import type {
+  ActionConfig,
+  CertificateConfig,
+  Config,
+  ListenerConfig,
+  PortConfig,
+  RouteRuleConfig,
+  VirtualHostConfig,
+} from '../config/types.ts';
+import { compareHostnameSpecificity } from './hostnames.ts';
+import type { CompiledAction, CompiledRoute } from './httproute.ts';
+import type { ListenerState } from './listeners.ts';
+import { comparePrecedence, timestampOf, type PrecedenceKey } from './precedence.ts';
+
+/** A listener that is served, with the routes attached to it and the hostnames each serves there. */
+export interface ServedListener {
+  state: ListenerState;
+  addresses: readonly string[];
+  routes: { route: CompiledRoute; hostnames: string[] }[];
+}
+
+const WELL_KNOWN_PORT: Record<string, number> = { http: 80, https: 443 };
+
+/**
+ * Spec (HTTPRequestRedirectFilter.port): without a port, the scheme's well-known port when the filter sets a
+ * scheme, else the listener's port. Without a scheme, the listener's.
+ */
+function resolveAction(action: CompiledAction, listenerScheme: 'http' | 'https', listenerPort: number): ActionConfig {
+  if (action.type !== 'redirect') return structuredClone(action);
+  const f = action.filter;
+  const scheme = f.scheme ?? listenerScheme;
+  const port = f.port ?? (f.scheme ? WELL_KNOWN_PORT[f.scheme] : listenerPort);
+  return {
+    type: 'redirect',
+    scheme,
+    hostname: f.hostname ?? null,
+    port,
+    path: action.path ? { ...action.path } : null,
+    statusCode: f.statusCode ?? 302,
+  };
+}
+
+function virtualHosts(served: ServedListener, scheme: 'http' | 'https'): VirtualHostConfig[] {
+  const byHost = new Map<string, (PrecedenceKey & { config: RouteRuleConfig })[]>();
+  const seen = new Set<string>();
+  for (const { route, hostnames } of served.routes) {
+    for (const hostname of hostnames) {
+      // A route attached through two parentRefs to the same listener is served once per hostname.
+      const dedupeKey = `${hostname}\u0000${route.key}`;
+      if (seen.has(dedupeKey)) continue;
+      seen.add(dedupeKey);
+      const entries = byHost.get(hostname) ?? [];
+      byHost.set(hostname, entries);
+      for (const rule of route.rules) {
+        rule.matches.forEach((match, matchIndex) => {
+          entries.push({
+            match,
+            creationTimestamp: timestampOf(route.route.metadata.creationTimestamp),
+            route: route.key,
+            ruleIndex: rule.ruleIndex,
+            matchIndex,
+            config: {
+              route: route.key,
+              ruleIndex: rule.ruleIndex,
+              ruleName: rule.ruleName,
+              match: structuredClone(match),
+              filters: structuredClone(rule.filters),
+              action: resolveAction(rule.action, scheme, served.state.listener.port),
+            },
+          });
+        });
+      }
+    }
+  }
+  return [...byHost.entries()]
+    .sort(([a], [b]) => compareHostnameSpecificity(a, b))
+    .map(([hostname, entries]) => ({
+      hostname,
+      rules: entries.sort(comparePrecedence).map((e) => e.config),
+    }));
+}
+
+export function buildConfig(served: readonly ServedListener[]): Config {
+  const ports = new Map<string, PortConfig>();
+  const certificates: Record<string, CertificateConfig> = {};
+  for (const s of served) {
+    const l = s.state.listener;
+    const scheme = l.protocol === 'HTTPS' ? 'https' : 'http';
+    const tls = s.state.certificates ? { certificateIds: [...s.state.certificates.ids] } : null;
+    if (s.state.certificates) {
+      for (const id of s.state.certificates.ids) certificates[id] = { ...s.state.certificates.material[id] };
+    }
+    const vhosts = virtualHosts(s, scheme);
+    for (const address of s.addresses) {
+      const key = `${address}:${l.port}`;
+      const port = ports.get(key) ?? { key, address, port: l.port, protocol: l.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP', listeners: [] };
+      ports.set(key, port);
+      const listener: ListenerConfig = {
+        name: s.state.key,
+        hostname: l.hostname ?? null,
+        scheme,
+        tls: tls ? { certificateIds: [...tls.certificateIds] } : null,
+        virtualHosts: structuredClone(vhosts),
+      };
+      port.listeners.push(listener);
+    }
+  }
+  for (const port of ports.values()) {
+    port.listeners.sort(
+      (a, b) => compareHostnameSpecificity(a.hostname, b.hostname) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    );
+  }
+  const sortedCerts: Record<string, CertificateConfig> = {};
+  for (const id of Object.keys(certificates).sort()) sortedCerts[id] = certificates[id];
+  return {
+    ports: [...ports.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    certificates: sortedCerts,
+  };
+}
