@@ -105,8 +105,11 @@ export function statusList(snapshot: Snapshot, stamped: ReadonlyMap<string, Reco
   const items: StatusItem[] = [];
   for (const kind of LISTED_KINDS) {
     for (const o of byKind[kind]) {
-      const metadata: StatusItem['metadata'] = { name: o.metadata.name, generation: o.metadata.generation ?? 1 };
-      if (o.metadata.namespace !== undefined) metadata.namespace = o.metadata.namespace;
+      // Key order as kubectl prints it: name, namespace, generation.
+      const metadata: StatusItem['metadata'] =
+        o.metadata.namespace !== undefined
+          ? { name: o.metadata.name, namespace: o.metadata.namespace, generation: o.metadata.generation ?? 1 }
+          : { name: o.metadata.name, generation: o.metadata.generation ?? 1 };
       items.push({
         apiVersion: o.apiVersion,
         kind: o.kind,
