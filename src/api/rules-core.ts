@@ -47,7 +47,8 @@ export function serviceRules(service: Obj): string[] {
     reasons.push(`spec.type: Unsupported value ${show(type)}: supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"`);
   }
   if (type === 'ExternalName') {
-    if (typeof spec.externalName !== 'string' || !isDNS1123Subdomain(spec.externalName.replace(/\.$/, ''))) {
+    if (spec.externalName === undefined) reasons.push('spec.externalName: Required value for type ExternalName');
+    else if (typeof spec.externalName !== 'string' || !isDNS1123Subdomain(spec.externalName.replace(/\.$/, ''))) {
       reasons.push(`spec.externalName: Invalid value ${show(spec.externalName)}: must be a DNS name for type ExternalName`);
     }
   }
