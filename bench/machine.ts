@@ -16,6 +16,7 @@ export function describeMachine(tools: ToolPaths): string[] {
   const lines = [
     `cpu: ${os.availableParallelism()} × ${cpu}; memory ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${os.type()} ${os.release()}`,
     `node ${process.version}`,
+    `load average (1, 5, 15 min) at the start: ${loadAverage()}`,
   ];
   const versions: [string, string[]][] = [
     ['nginx', ['-v']],
@@ -27,4 +28,9 @@ export function describeMachine(tools: ToolPaths): string[] {
     if (p) lines.push(toolVersion(p, args).replace(/ - https?:\S+/, ''));
   }
   return lines;
+}
+
+/** Other work on the machine skews every figure; the run prints this at its start and end. */
+export function loadAverage(): string {
+  return os.loadavg().map((l) => l.toFixed(2)).join(', ');
 }

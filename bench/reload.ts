@@ -10,7 +10,7 @@ import type { Topology } from './configs/topology.ts';
 import { BENCH_HOSTNAME, BENCH_PREFIX } from './configs/topology.ts';
 import { checkRouting, get, until } from './http-check.ts';
 import { freePort } from './processes.ts';
-import { fmtInt, fmtMs, median, table } from './table.ts';
+import { fmtInt, fmtMs, median, oneLine, table } from './table.ts';
 import { NotAvailable, startOnramp, type RunContext } from './targets.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
 
@@ -96,7 +96,7 @@ export async function runReload(ctx: RunContext, o: { smoke: boolean; connection
     o.log(`reload: ${result.applied} changes, ${result.requests} requests, ${result.failed} failed`);
   } catch (err) {
     if (err instanceof NotAvailable) result.unavailable = err.message;
-    else result.error = (err as Error).message.split('\n')[0];
+    else result.error = oneLine((err as Error).message);
     o.log(`reload: ${(err as Error).message}`);
   }
   return result;

@@ -9,12 +9,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeMachine } from './machine.ts';
+import { goalsTable } from './goals.ts';
+import { describeMachine, loadAverage } from './machine.ts';
 import { Processes } from './processes.ts';
-import { runReload, reloadTable } from './reload.ts';
-import { runScale, scaleTables } from './scale.ts';
+import { runReload, reloadTable, type ReloadResult } from './reload.ts';
+import { runScale, scaleTables, type ScaleResult } from './scale.ts';
 import { startBackend, TARGETS, type RunContext, type TargetName } from './targets.ts';
-import { runThroughput, throughputTable } from './throughput.ts';
+import { runThroughput, throughputTable, type TargetSummary } from './throughput.ts';
 import { ensureTools } from './tools.ts';
 
 const SECTIONS = ['scale', 'reload'] as const;
@@ -81,8 +82,11 @@ async function main(): Promise<number> {
       onrampNodeFlags: v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
     };
 
+    let summaries: TargetSummary[] | null = null;
+    let scale: ScaleResult | null = null;
+    let reload: ReloadResult | null = null;
     if (targets.length > 0) {
-      const summaries = await runThroughput(ctx, {
+      summaries = await runThroughput(ctx, {
         targets,
         rounds,
         durationSeconds,
@@ -101,15 +105,17 @@ async function main(): Promise<number> {
       failed ||= summaries.some((s) => s.error !== null);
     }
     if (only.includes('scale')) {
-      const scale = await runScale(ctx, { smoke, log });
+      scale = await runScale(ctx, { smoke, log });
       out.push(...scaleTables(scale), '');
       failed ||= scale.failed;
     }
     if (only.includes('reload')) {
-      const reload = await runReload(ctx, { smoke, connections, log });
+      reload = await runReload(ctx, { smoke, connections, log });
       out.push(reloadTable(reload), '');
       failed ||= reload.error !== null;
     }
+    if (!smoke) out.push(goalsTable(summaries, scale, reload));
+    out.push(`load average (1, 5, 15 min) at the end: ${loadAverage()}`, '');
     process.stdout.write(`${out.join('\n')}\n`);
     if (v['cpu-prof']) log(`onramp CPU profiles: ${profDir} (summarise: node bench/profile-summary.ts ${profDir})`);
   } catch (err) {

@@ -12,7 +12,7 @@ import { BODY_A } from './configs/topology.ts';
 import { get, until } from './http-check.ts';
 import { freePort, type Started } from './processes.ts';
 import type { ScaleSample } from './scale-worker.ts';
-import { fmtInt, fmtMB, fmtMs, fmtRatio, median, table } from './table.ts';
+import { fmtInt, fmtMB, fmtMs, fmtRatio, median, oneLine, table } from './table.ts';
 import { NotAvailable, REPO_ROOT, startOnramp, type RunContext } from './targets.ts';
 import { runWrk } from './wrk.ts';
 
@@ -75,7 +75,7 @@ export async function runScale(ctx: RunContext, o: { smoke: boolean; log: (line:
       try {
         sample = await runWorker(args);
       } catch (err) {
-        sample = { routes, layout, error: (err as Error).message };
+        sample = { routes, layout, error: oneLine((err as Error).message) };
       }
       result.samples.push(sample);
       o.log(`scale ${layout} ${routes}: ${sample.unavailable ? `not available (${sample.unavailable})` : sample.error ?? `${fmtMs(sample.liveMs ?? NaN)} to serve, ${fmtMB(sample.maxRss ?? NaN)} peak RSS`}`);
@@ -89,7 +89,7 @@ export async function runScale(ctx: RunContext, o: { smoke: boolean; log: (line:
   } catch (err) {
     if (err instanceof NotAvailable) result.liveUnavailable = err.message;
     else {
-      result.liveUnavailable = `failed: ${(err as Error).message.split('\n')[0]}`;
+      result.liveUnavailable = `failed: ${oneLine((err as Error).message)}`;
       result.failed = true;
     }
     o.log(`scale live: ${(err as Error).message}`);

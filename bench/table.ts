@@ -29,3 +29,12 @@ export function fmtRatio(n: number): string {
 export function fmtMB(bytes: number): string {
   return Number.isFinite(bytes) ? `${(bytes / 1024 / 1024).toFixed(0)} MB` : '–';
 }
+
+/** A multi-line error as one table cell: its first line and, when different, its last (the cause). */
+export function oneLine(text: string, max = 160): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const first = lines[0] ?? '';
+  const last = lines.length > 1 ? lines[lines.length - 1] : '';
+  const line = last && last !== first ? `${first} ${last}` : first;
+  return line.length > max ? `${line.slice(0, max - 3)}...` : line;
+}

@@ -1,7 +1,7 @@
 // The comparison: every target behind the same backend, driven by wrk in interleaved rounds after a
 // warm-up, so that each round's ratios to nginx come from the same minutes of the same machine.
 
-import { fmtInt, fmtMs, fmtRatio, median, table } from './table.ts';
+import { fmtInt, fmtMs, fmtRatio, median, oneLine, table } from './table.ts';
 import { NotAvailable, startTarget, type RunContext, type RunningTarget, type TargetName } from './targets.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
 
@@ -119,7 +119,7 @@ export async function runThroughput(ctx: RunContext, o: ThroughputOptions): Prom
 export function throughputTable(summaries: readonly TargetSummary[]): string {
   const rows = summaries.map((s) => {
     if (s.unavailable || (s.error && s.rounds.length === 0)) {
-      return [s.name, s.unavailable ? 'not available' : 'failed', '', '', '', '', '', firstLine(s.unavailable ?? s.error ?? '')];
+      return [s.name, s.unavailable ? 'not available' : 'failed', '', '', '', '', '', oneLine(s.unavailable ?? s.error ?? '')];
     }
     return [
       s.name,
@@ -129,13 +129,9 @@ export function throughputTable(summaries: readonly TargetSummary[]): string {
       fmtRatio(s.rpsVsNginx),
       fmtRatio(s.p99VsNginx),
       String(s.failed),
-      s.error ? `broke after ${s.rounds.length} round(s): ${firstLine(s.error)}` : '',
+      s.error ? `broke after ${s.rounds.length} round(s): ${oneLine(s.error)}` : '',
     ];
   });
   return table(['proxy', 'req/s', 'p50', 'p99', 'req/s ÷ nginx', 'p99 ÷ nginx', 'failed', 'note'], rows);
 }
 
-function firstLine(text: string): string {
-  const line = text.split('\n')[0];
-  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
-}
