@@ -18,17 +18,25 @@ const OUTPUT_TAIL = 8192;
 
 export class Processes {
   readonly #running = new Map<number, Started>();
+  readonly #atInterrupt: (() => Promise<void>)[] = [];
 
   constructor() {
     // Ctrl-C or a TERM must not leave proxies behind: stop what we started, then exit as interrupted.
     const onSignal = (signal: NodeJS.Signals): void => {
       process.stderr.write(`\n${signal}: stopping ${this.#running.size} process(es)\n`);
-      void this.stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      void this.stopAll()
+        .then(() => Promise.allSettled(this.#atInterrupt.map((f) => f())))
+        .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     // Last resort (an exception escaped, process.exit was called): kill synchronously.
     process.once('exit', () => this.killAllNow());
+  }
+
+  /** Runs `f` after the processes are stopped when the run is interrupted (e.g. to remove temp files). */
+  atInterrupt(f: () => Promise<void>): void {
+    this.#atInterrupt.push(f);
   }
 
   start(name: string, command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Started {

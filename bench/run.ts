@@ -66,6 +66,7 @@ async function main(): Promise<number> {
   const processes = new Processes();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'onramp-bench-'));
   const profDir = path.join(dir, 'cpu-prof');
+  processes.atInterrupt(() => rm(dir, { recursive: true, force: true }));
   let failed = false;
   try {
     const tools = ensureTools(['nginx', 'haproxy', 'wrk', 'h2load'], log);
