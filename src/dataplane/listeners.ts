@@ -2,7 +2,6 @@
 // it accepts (an HTTP or an HTTPS server) is swapped when the protocol changes, and each request reads the
 // port's compiled config through one reference, so it sees the old or the new config as a whole.
 import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -11,7 +10,9 @@ import { BAD_REQUEST, sendLocalRaw } from './errors.ts';
 import type { Logger } from '../log.ts';
 import { handleRequest } from './http/handler.ts';
 import { handleUpgrade } from './http/upstream/tunnel.ts';
-import { selectContext, TLS_SERVER_OPTIONS } from './tls/contexts.ts';
+import { selectContext } from './tls/contexts.ts';
+import type { ListenerContext } from './tls/contexts.ts';
+import { terminateTLS } from './tls/terminate.ts';
 
 /** An HTTP(S) server that is handed the connections of a port, and the connections it holds. */
 class Generation {
@@ -20,18 +21,27 @@ class Generation {
   readonly sockets = new Set<Socket>();
   /** Set when the generation is retired: answers then carry `Connection: close`. */
   closing = false;
-  /** Id of the certificate used without SNI, to replace it only when it changes. */
-  defaultContextId = '';
+  /** For HTTPS: the key pairs for a server name (null: no SNI). */
+  private readonly select: ((servername: string | null) => ListenerContext | null) | null;
+  private readonly logger: Logger;
 
-  constructor(protocol: 'HTTP' | 'HTTPS', server: http.Server) {
+  constructor(
+    protocol: 'HTTP' | 'HTTPS',
+    server: http.Server,
+    select: ((servername: string | null) => ListenerContext | null) | null,
+    logger: Logger,
+  ) {
     this.protocol = protocol;
     this.server = server;
+    this.select = select;
+    this.logger = logger;
   }
 
   accept(socket: Socket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    this.server.emit('connection', socket);
+    if (this.select === null) this.server.emit('connection', socket);
+    else terminateTLS(socket, this.select, (secure) => this.server.emit('connection', secure), this.logger);
   }
 
   /** Stops keep-alive reuse, closes idle connections, waits for the rest up to `graceMs`, then cuts them. */
@@ -76,7 +86,6 @@ export class PortListener {
     this.current = port;
     this.logger = logger.child({ port: port.key });
     this.generation = this.createGeneration(port.protocol);
-    this.updateDefaultContext();
     this.socket = net.createServer((s) => this.generation.accept(s));
     this.socket.on('error', (err) => this.logger.error({ error: err.message }, 'listening socket error'));
   }
@@ -101,7 +110,6 @@ export class PortListener {
       this.generation = this.createGeneration(port.protocol);
       this.track(old.retire(graceMs));
     }
-    this.updateDefaultContext();
   }
 
   /** Stops accepting, lets in-flight requests finish and closes the connections. */
@@ -116,44 +124,33 @@ export class PortListener {
     void p.then(() => this.retiring.delete(p));
   }
 
-  /** A client that sends no SNI gets the fallback certificate, installed as the server's default context. */
-  private updateDefaultContext(): void {
-    const g = this.generation;
-    const fallback = this.current.tls?.fallback ?? null;
-    if (g.protocol !== 'HTTPS' || fallback === null || fallback.id === g.defaultContextId) return;
-    (g.server as https.Server).setSecureContext(fallback.options);
-    g.defaultContextId = fallback.id;
-  }
+  /** SNI choice against the port's current config; no SNI gets the fallback key pairs. */
+  private readonly selectContext = (servername: string | null): ListenerContext | null => {
+    const tls = this.current.tls;
+    if (tls === null) return null;
+    return servername === null ? tls.fallback : selectContext(tls, servername);
+  };
 
   private createGeneration(protocol: 'HTTP' | 'HTTPS'): Generation {
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       if (gen.closing) res.shouldKeepAlive = false;
       handleRequest(this.current, req, res, this.logger);
     };
-    const server: http.Server =
-      protocol === 'HTTPS'
-        ? https.createServer(
-            {
-              ...TLS_SERVER_OPTIONS,
-              SNICallback: (servername, cb) => {
-                const tls = this.current.tls;
-                const ctx = tls === null ? null : selectContext(tls, servername);
-                cb(null, ctx?.context);
-              },
-            },
-            onRequest,
-          )
-        : http.createServer(onRequest);
-    const gen = new Generation(protocol, server);
+    // HTTPS connections reach the same kind of server once terminateTLS has made them TLS sockets.
+    const server = http.createServer(onRequest);
+    const gen = new Generation(protocol, server, protocol === 'HTTPS' ? this.selectContext : null, this.logger);
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
       handleUpgrade(this.current, req, socket, head, this.logger),
     );
-    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-      // Malformed requests get 400 (as node would answer without this handler); resets are just closed.
+    server.on('clientError', (err: NodeJS.ErrnoException & { library?: string }, socket: Duplex) => {
+      // Malformed requests get 400 (as node would answer without this handler); resets and failed TLS
+      // handshakes (OpenSSL errors carry `library`) are just closed.
       if (err.code === 'ECONNRESET' || !socket.writable) socket.destroy();
-      else sendLocalRaw(socket, BAD_REQUEST);
+      else if (err.library !== undefined || err.code?.startsWith('ERR_SSL') === true) {
+        this.logger.debug({ error: err.message }, 'TLS handshake failed');
+        socket.destroy();
+      } else sendLocalRaw(socket, BAD_REQUEST);
     });
-    server.on('tlsClientError', (err: Error) => this.logger.debug({ error: err.message }, 'TLS handshake failed'));
     // These servers never listen: connections come from the port's socket. Emitting 'listening' starts
     // node's connection tracking, which closeIdleConnections() and the request timeouts rely on.
     server.emit('listening');

@@ -131,6 +131,8 @@ export function httpsGet(o: {
   path?: string;
   ca: string | string[];
   agent?: https.Agent | false;
+  /** Signature algorithms the client accepts, to choose between a listener's RSA and ECDSA key pairs. */
+  sigalgs?: string;
 }): Promise<{ status: number; body: string; subject: string }> {
   return new Promise((resolve, reject) => {
     const req = https.request(
@@ -141,6 +143,7 @@ export function httpsGet(o: {
         servername: o.servername,
         headers: o.host === undefined ? {} : { host: o.host },
         ca: o.ca,
+        sigalgs: o.sigalgs,
         agent: o.agent ?? false,
         // Certificates in these tests name hosts, not the loopback address the client dials.
         checkServerIdentity: () => undefined,
