@@ -3,6 +3,7 @@
 // Nothing here throws: whatever cannot be used becomes a Rejection with file:line and the reason.
 import { Buffer } from 'node:buffer';
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { withFieldLine } from './field-lines.ts';
 import { NAMESPACED_KINDS } from './snapshot.ts';
 import type { KubeObject, Rejection } from './types.ts';
 import { validateObject } from './validate.ts';
@@ -57,11 +58,11 @@ export function parseManifests(text: string, file: string): ParseResult {
       const itemsNode = isMap(contents) ? contents.get('items', true) : undefined;
       value.items.forEach((item: unknown, i: number) => {
         const node = isSeq(itemsNode) ? (itemsNode.items[i] as YamlNode | undefined) : undefined;
-        accept(item, lineOf(node?.range?.[0] ?? contents.range?.[0]), file, objects, rejected);
+        accept(item, { file, line: lineOf(node?.range?.[0] ?? contents.range?.[0]), node, lineCounter }, objects, rejected);
       });
       continue;
     }
-    accept(value, line, file, objects, rejected);
+    accept(value, { file, line, node: contents, lineCounter }, objects, rejected);
   }
   return { objects, rejected };
 }
@@ -72,7 +73,16 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function accept(value: unknown, line: number, file: string, objects: KubeObject[], rejected: Rejection[]): void {
+/** Where a value was found: its file and line, and its YAML node to find the lines of its fields. */
+interface Place {
+  file: string;
+  line: number;
+  node: YamlNode | undefined;
+  lineCounter: LineCounter;
+}
+
+function accept(value: unknown, place: Place, objects: KubeObject[], rejected: Rejection[]): void {
+  const { file, line } = place;
   const where = `${file}:${line}`;
   if (!isObject(value)) {
     rejected.push({ where, reason: `document is ${describe(value)}, not a Kubernetes object (a mapping with apiVersion, kind and metadata)` });
@@ -92,7 +102,7 @@ function accept(value: unknown, line: number, file: string, objects: KubeObject[
   }
   const object = withDefaults(value);
   const meta = object.metadata as Obj;
-  const reasons = [...foldStringData(object), ...validateObject(object)];
+  const reasons = [...foldStringData(object), ...validateObject(object)].map((r) => withFieldLine(r, place.node, line, place.lineCounter));
   if (reasons.length > 0) {
     const shown = reasons.slice(0, MAX_REASONS);
     if (reasons.length > MAX_REASONS) shown.push(`and ${reasons.length - MAX_REASONS} more`);

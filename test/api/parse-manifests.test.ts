@@ -87,7 +87,7 @@ const invalid: [string, string, RegExp][] = [
   ['no kind', 'apiVersion: v1\nmetadata: {name: a}\n', /^missing kind$/],
   ['no metadata', 'apiVersion: v1\nkind: Namespace\n', /^missing metadata$/],
   ['no metadata.name', 'apiVersion: v1\nkind: Namespace\nmetadata: {labels: {a: b}}\n', /^missing metadata\.name$/],
-  ['a name that is not a DNS subdomain', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n', /^metadata\.name: Invalid value "Bad_Name"/],
+  ['a name that is not a DNS subdomain', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n', /^metadata\.name \(line 3\): Invalid value "Bad_Name"/],
 ];
 for (const [what, text, reason] of invalid) {
   test(`rejected with a clear reason: ${what}`, () => {
@@ -130,4 +130,29 @@ test('a kind onramp does not read parses; the snapshot is what reports it', () =
   const { objects, rejected } = parseManifests('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {}\n', 'k.yaml');
   assert.deepEqual(rejected, []);
   assert.equal(objects[0].kind, 'Deployment');
+});
+
+test('each reason names the line of its field when that is not the line the object starts on', () => {
+  const text = [
+    'apiVersion: gateway.networking.k8s.io/v1', // 1
+    'kind: HTTPRoute',
+    'metadata:',
+    '  name: r',
+    'spec:', // 5
+    '  rules:',
+    '  - matches:',
+    '    - path: {type: Exact, value: nope}', // 8
+    '    backendRefs:',
+    '    - name: s', // 10
+    '      port: 99999', // 11
+    '',
+  ].join('\n');
+  const { rejected } = parseManifests(text, 'r.yaml');
+  assert.equal(rejected[0].where, 'r.yaml:1');
+  assert.equal(rejected[0].reason, 'spec.rules[0].backendRefs[0].port (line 11): Invalid value 99999: must be <= 65535');
+  const cel = parseManifests(text.replace('99999', '80'), 'r.yaml').rejected[0];
+  assert.match(cel.reason, /^spec\.rules\[0\]\.matches\[0\]\.path \(line 8\): Invalid value "nope": value must be an absolute path/);
+  // A missing field is found at its parent.
+  const missing = parseManifests(text.replace('99999', '80').replace('nope', '/a').replace('      port: 80\n', ''), 'r.yaml').rejected[0];
+  assert.equal(missing.reason, 'spec.rules[0].backendRefs[0] (line 10): Must have port for Service reference');
 });

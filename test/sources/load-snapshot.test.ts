@@ -99,7 +99,7 @@ test('kinds onramp does not read and invalid objects are reported at file:line; 
   assert.deepEqual(
     snapshot.rejected.map((r) => [r.where, r.kind, r.reason.split(':')[0]]),
     [
-      [`${file}:13`, 'Service', 'spec.ports[0].port'],
+      [`${file}:13`, 'Service', 'spec.ports[0].port (line 19)'],
       [`${file}:9`, 'Deployment', 'kind Deployment is not read by onramp; ignored'],
     ],
   );

@@ -82,7 +82,7 @@ test('a bad edit rejects that object at file:line; the other objects stay, and f
   await write(file, `${service('a', 80)}---\n${service('b', 70000)}`);
   const bad = await snapshots.until(has('a@1', 'c@1'), 'b rejected');
   assert.deepEqual(bad.rejected.map((r) => [r.where, r.name]), [[`${file}:9`, 'b']]);
-  assert.match(bad.rejected[0].reason, /^spec\.ports\[0\]\.port: Invalid value 70000/);
+  assert.match(bad.rejected[0].reason, /^spec\.ports\[0\]\.port \(line 15\): Invalid value 70000/);
   await write(file, `${service('a', 80)}---\n[unclosed`);
   const broken = await snapshots.until((s) => s.rejected.some((r) => r.reason.startsWith('YAML syntax error')), 'a YAML error');
   assert.deepEqual(services(broken), ['a@1', 'c@1']);
