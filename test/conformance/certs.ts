@@ -4,7 +4,7 @@
 
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -121,6 +121,7 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 /** Generates every CA and Secret of the suite into a fresh temporary folder. */
 export async function generateSuiteCertificates(spec: SuiteSpec, dir = mkdtempSync(path.join(os.tmpdir(), 'onramp-certs-'))): Promise<SuiteCertificates> {
+  mkdirSync(dir, { recursive: true });
   const cas = new Map<string, KeyPair>();
   const caIds = new Map<string, string>();
   await Promise.all(

@@ -214,7 +214,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (err) {
     setupFailed = true;
-    console.error(`conformance: setup failed: ${(err as Error).message} (onramp log: ${suite.logFile})`);
+    const reason = `setup failed: ${(err as Error).message}`;
+    console.error(`conformance: ${reason} (onramp log: ${suite.logFile})`);
+    for (const c of toRun) {
+      if (!results.some((r) => r.name === c.name)) results.push({ name: c.name, profile: c.profile, features: c.features, provisional: c.provisional, outcome: 'failed', reason });
+    }
   } finally {
     await suite.tearDown();
   }
