@@ -7,6 +7,7 @@ import type { Config } from '../config/types.ts';
 import type { ApplyReport, DataPlane } from '../dataplane/types.ts';
 import type { Logger } from '../log.ts';
 import type { TranslateOptions, TranslateResult } from '../translate/types.ts';
+import { withBindFailures } from './bind-status.ts';
 import { holdLastGood } from './hold-last-good.ts';
 import type { StatusList } from './status-store.ts';
 import { StatusStore } from './status-store.ts';
@@ -149,7 +150,7 @@ export class Reconciler {
     this.#addresses = addresses;
     this.#config = result.config;
     this.#lastGood = snapshot;
-    this.#status.update(snapshot, result);
+    this.#status.update(snapshot, withBindFailures(result, result.config, report.failed));
     this.#generation += 1;
     for (const f of report.failed) logger.warn({ port: f.key, error: f.error }, 'cannot listen');
     logger.info(
