@@ -102,7 +102,13 @@ function accept(value: unknown, place: Place, objects: KubeObject[], rejected: R
   }
   const object = withDefaults(value);
   const meta = object.metadata as Obj;
-  const reasons = [...foldStringData(object), ...validateObject(object)].map((r) => withFieldLine(r, place.node, line, place.lineCounter));
+  let reasons: string[];
+  try {
+    reasons = [...foldStringData(object), ...validateObject(object)].map((r) => withFieldLine(r, place.node, line, place.lineCounter));
+  } catch (err) {
+    // Validation is written not to throw on any input; should it ever, the object is refused, not the process.
+    reasons = [`could not be validated: ${(err as Error).message}`];
+  }
   if (reasons.length > 0) {
     const shown = reasons.slice(0, MAX_REASONS);
     if (reasons.length > MAX_REASONS) shown.push(`and ${reasons.length - MAX_REASONS} more`);

@@ -24,7 +24,8 @@ export function isDNS1123Label(v: string): boolean {
 const isPort = (v: unknown, min = 1): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) <= 65535;
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
-function stringMap(v: unknown, at: string, reasons: string[]): Obj | undefined {
+/** Checks a map of strings; `secret` keeps the values out of the reasons (they may be key material). */
+function stringMap(v: unknown, at: string, reasons: string[], secret = false): Obj | undefined {
   if (v === undefined || v === null) return undefined;
   const m = obj(v);
   if (!m) {
@@ -32,7 +33,7 @@ function stringMap(v: unknown, at: string, reasons: string[]): Obj | undefined {
     return undefined;
   }
   for (const [k, value] of Object.entries(m)) {
-    if (typeof value !== 'string') reasons.push(`${at}[${JSON.stringify(k)}]: Invalid value ${show(value)}: must be of type string`);
+    if (typeof value !== 'string') reasons.push(`${at}[${JSON.stringify(k)}]: Invalid value${secret ? '' : ` ${show(value)}`}: must be of type string`);
   }
   return m;
 }
@@ -121,7 +122,7 @@ export function endpointSliceRules(slice: Obj): string[] {
 export function secretRules(secret: Obj): string[] {
   const reasons: string[] = [];
   if (secret.type !== undefined && typeof secret.type !== 'string') reasons.push(`type: Invalid value ${show(secret.type)}: must be of type string`);
-  const data = stringMap(secret.data, 'data', reasons);
+  const data = stringMap(secret.data, 'data', reasons, true);
   for (const [k, v] of Object.entries(data ?? {})) {
     if (!DATA_KEY.test(k)) reasons.push(`data[${JSON.stringify(k)}]: Invalid key: must consist of alphanumeric characters, '-', '_' or '.'`);
     // The value itself is secret material: the reason names the key only.

@@ -2,6 +2,7 @@
 // quiet period) produces a new complete snapshot; files whose stamp did not change are not read again. A file
 // that cannot be read or parsed rejects only its own objects; everything else keeps working.
 import { stat } from 'node:fs/promises';
+import { normalize, sep } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import type { ParseResult } from '../api/parse.ts';
@@ -62,10 +63,19 @@ async function scan(roots: readonly string[], cache: FileCache, dirty: ReadonlyS
   return { listing, merged: mergeParsed(results) };
 }
 
+/** `manifests/` and `./manifests` name the same folder as `manifests`; one spelling keeps paths comparable. */
+function normalizeRoots(paths: readonly string[]): string[] {
+  return paths.map((p) => {
+    const n = normalize(p);
+    return n.length > 1 && n.endsWith(sep) ? n.slice(0, -1) : n;
+  });
+}
+
 /** One-shot load for `onramp check`: the snapshot of the files as they are now. */
 export async function loadSnapshot(paths: string[]): Promise<Snapshot> {
-  await requireRoots(paths);
-  const { merged } = await scan(paths, new Map(), new Set());
+  const roots = normalizeRoots(paths);
+  await requireRoots(roots);
+  const { merged } = await scan(roots, new Map(), new Set());
   return snapshotFromObjects(merged.objects, merged.rejected);
 }
 
@@ -86,7 +96,7 @@ export class FileSource implements Source {
   #closed = false;
 
   constructor(paths: string[], options: FileSourceOptions = {}) {
-    this.#roots = [...paths];
+    this.#roots = normalizeRoots(paths);
     this.#debounceMs = options.debounceMs ?? 100;
     this.#logger = options.logger ?? silentLogger;
     this.#watchers = new FolderWatchers((path) => this.#changed(path), this.#logger);

@@ -3,7 +3,7 @@
 // misses folders created later on some). Events are only a hint that something changed: the source rescans
 // and compares file stamps, so a missed or merged event costs nothing but a later rescan.
 import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 
 interface Watched {
@@ -65,7 +65,7 @@ export class FolderWatchers {
     watcher.on('change', (_event, filename) => {
       const name = filename === null ? null : filename.toString();
       if (entry.names && name !== null && !entry.names.has(name)) return;
-      this.#onChange(name === null ? t.path : `${t.path}/${name}`);
+      this.#onChange(name === null ? t.path : join(t.path, name));
     });
     watcher.on('error', (err) => {
       this.#logger.debug({ path: t.path, err: err.message }, 'folder watcher stopped');

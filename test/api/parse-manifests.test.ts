@@ -156,3 +156,20 @@ test('each reason names the line of its field when that is not the line the obje
   const missing = parseManifests(text.replace('99999', '80').replace('nope', '/a').replace('      port: 80\n', ''), 'r.yaml').rejected[0];
   assert.equal(missing.reason, 'spec.rules[0].backendRefs[0] (line 10): Must have port for Service reference');
 });
+
+test('Gateway API kinds are accepted under every apiVersion v1.6.1 serves', () => {
+  const docs = [
+    ['v1', 'GatewayClass', '{controllerName: example.com/c}'],
+    ['v1beta1', 'GatewayClass', '{controllerName: example.com/c}'],
+    ['v1', 'Gateway', '{gatewayClassName: c, listeners: [{name: http, port: 80, protocol: HTTP}]}'],
+    ['v1beta1', 'Gateway', '{gatewayClassName: c, listeners: [{name: http, port: 80, protocol: HTTP}]}'],
+    ['v1', 'HTTPRoute', '{parentRefs: [{name: g}]}'],
+    ['v1beta1', 'HTTPRoute', '{parentRefs: [{name: g}]}'],
+    ['v1beta1', 'ReferenceGrant', '{from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: a}], to: [{group: "", kind: Service}]}'],
+    ['v1', 'ReferenceGrant', '{from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: a}], to: [{group: "", kind: Service}]}'],
+  ];
+  const text = docs.map(([v, kind, spec], i) => `apiVersion: gateway.networking.k8s.io/${v}\nkind: ${kind}\nmetadata: {name: o${i}}\nspec: ${spec}\n`).join('---\n');
+  const { objects, rejected } = parseManifests(text, 'v.yaml');
+  assert.deepEqual(rejected, []);
+  assert.equal(objects.length, docs.length);
+});
