@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import type { Gateway } from '../api/types.ts';
 import { problem, Reason, type Problem } from './conditions.ts';
+import { list } from './input.ts';
 
 const IP_ADDRESS = 'IPAddress';
 
@@ -13,7 +14,7 @@ function gatewayKey(g: Gateway): string {
 
 /** Spec addresses of type IPAddress that carry a value: the Gateway asks for these and takes no pool address. */
 function requestedIPs(g: Gateway): string[] {
-  return (g.spec?.addresses ?? [])
+  return list(g.spec?.addresses)
     .filter((a) => (a.type ?? IP_ADDRESS) === IP_ADDRESS && typeof a.value === 'string' && a.value !== '')
     .map((a) => a.value);
 }
@@ -121,7 +122,7 @@ export function resolveGatewayAddresses(
   assigned: string | undefined,
   localAddresses: readonly string[],
 ): GatewayAddresses {
-  const specAddresses = g.spec?.addresses ?? [];
+  const specAddresses = list(g.spec?.addresses);
   const unsupportedTypes = specAddresses.filter((a) => (a.type ?? IP_ADDRESS) !== IP_ADDRESS).map((a) => a.type);
   const unsupported =
     unsupportedTypes.length > 0

@@ -4,6 +4,7 @@ import type { HTTPRoute, LabelSelector, Namespace, ParentReference } from '../ap
 import { problem, Reason, type Problem } from './conditions.ts';
 import { intersectHostnames } from './hostnames.ts';
 import { GATEWAY_GROUP, type ListenerState } from './listeners.ts';
+import { list, strings } from './input.ts';
 
 /** The parentRef as written in route status: group, kind and namespace always set (CASES.md conventions). */
 export function normalizeParentRef(ref: ParentReference, routeNamespace: string): ParentReference {
@@ -27,9 +28,9 @@ export function namespaceLabels(namespaces: readonly Namespace[]): (name: string
 export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
   if (!selector) return false;
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
+  for (const e of list(selector.matchExpressions)) {
     const has = Object.hasOwn(labels, e.key);
-    const values = e.values ?? [];
+    const values = strings(e.values);
     switch (e.operator) {
       case 'In':
         if (!has || !values.includes(labels[e.key])) return false;
@@ -110,7 +111,7 @@ export function attach(
   }
   const out: Attachment['listeners'] = [];
   for (const state of allowed) {
-    const hostnames = intersectHostnames(state.listener.hostname ?? null, route.spec?.hostnames ?? []);
+    const hostnames = intersectHostnames(state.hostname, strings(route.spec?.hostnames));
     if (hostnames.length > 0) out.push({ state, hostnames });
   }
   if (out.length === 0) {

@@ -6,6 +6,7 @@ import type { BackendObjectReference, EndpointSlice, ReferenceGrant, Service, Se
 import type { BackendConfig, EndpointConfig } from '../config/types.ts';
 import { problem, Reason, type Problem } from './conditions.ts';
 import { referenceAllowed } from './refgrant.ts';
+import { list, strings } from './input.ts';
 
 export interface BackendIndex {
   service(namespace: string, name: string): Service | undefined;
@@ -51,12 +52,12 @@ function endpointsOf(index: BackendIndex, namespace: string, service: Service, p
   const seen = new Set<string>();
   const out: EndpointConfig[] = [];
   for (const slice of index.slices(namespace, service.metadata.name)) {
-    const slicePort = (slice.ports ?? []).find((p) => (p.name ?? '') === (port.name ?? ''));
+    const slicePort = list(slice.ports).find((p) => (p.name ?? '') === (port.name ?? ''));
     if (!slicePort || typeof slicePort.port !== 'number') continue;
-    for (const ep of slice.endpoints ?? []) {
+    for (const ep of list(slice.endpoints)) {
       // Kubernetes: an absent `ready` means ready.
       if (ep.conditions?.ready === false) continue;
-      for (const address of ep.addresses ?? []) {
+      for (const address of strings(ep.addresses)) {
         const key = `${address}:${slicePort.port}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -102,12 +103,12 @@ export function resolveBackend(
     // ExternalName Services resolve by DNS in the data plane (DESIGN.md); the name is the endpoint address.
     const external = service.spec.externalName;
     if (!external) return invalid(problem(Reason.BackendNotFound, `ExternalName Service ${namespace}/${ref.name} has no externalName`));
-    const port = (service.spec.ports ?? []).find((p) => p.port === ref.port);
+    const port = list(service.spec.ports).find((p) => p.port === ref.port);
     const protocol = appProtocol(port?.appProtocol);
     if (protocol === null) return invalid(unsupportedProtocol(port?.appProtocol, namespace, ref.name));
     return { backend: { name, weight, endpoints: [{ address: external, port: ref.port }], protocol, filters: null }, problem: null };
   }
-  const port = (service.spec?.ports ?? []).find((p) => p.port === ref.port);
+  const port = list(service.spec?.ports).find((p) => p.port === ref.port);
   if (!port) return invalid(problem(Reason.BackendNotFound, `Service ${namespace}/${ref.name} has no port ${ref.port}`));
   const protocol = appProtocol(port.appProtocol);
   if (protocol === null) return invalid(unsupportedProtocol(port.appProtocol, namespace, ref.name));

@@ -6,6 +6,7 @@ import type { Gateway, Listener, ReferenceGrant, Secret } from '../api/types.ts'
 import type { CertificateConfig } from '../config/types.ts';
 import { problem, Reason, type Problem } from './conditions.ts';
 import { referenceAllowed } from './refgrant.ts';
+import { list } from './input.ts';
 
 export interface ListenerCertificates {
   /** Ids (`namespace/name`) of the usable key pairs, in certificateRefs order. */
@@ -33,7 +34,7 @@ export function parseTLSSecret(secret: Secret): CertificateConfig | string {
   }
   const crt = secret.data?.['tls.crt'];
   const key = secret.data?.['tls.key'];
-  if (!crt || !key) return 'Secret lacks tls.crt or tls.key';
+  if (typeof crt !== 'string' || typeof key !== 'string' || !crt || !key) return 'Secret lacks tls.crt or tls.key';
   const certPem = Buffer.from(crt, 'base64').toString('utf8');
   const keyPem = Buffer.from(key, 'base64').toString('utf8');
   let cert: X509Certificate;
@@ -65,7 +66,7 @@ export function resolveListenerCertificates(
 ): ListenerCertificates {
   const gwNamespace = gateway.metadata.namespace ?? 'default';
   const result: ListenerCertificates = { ids: [], material: {}, problem: null };
-  const refs = listener.tls?.certificateRefs ?? [];
+  const refs = list(listener.tls?.certificateRefs);
   const fail = (p: Problem): void => {
     result.problem ??= p;
   };

@@ -41,7 +41,7 @@ function conflictsWithinGateway(listeners: readonly ListenerState[]): void {
     }
     const byHost = new Map<string, ListenerState[]>();
     for (const l of group) {
-      const h = l.listener.hostname ?? '';
+      const h = l.hostname ?? '';
       byHost.set(h, [...(byHost.get(h) ?? []), l]);
     }
     for (const [host, same] of byHost) {
@@ -77,8 +77,8 @@ function conflictsAcrossGateways(gateways: readonly GatewayListeners[]): void {
             conflict(l, Reason.ProtocolConflict, `${socketKey} already serves ${socket.protocol} for Gateway ${socket.owner}`);
             continue;
           }
-          if (socket.hostnames.has(l.listener.hostname ?? '')) {
-            conflict(l, Reason.HostnameConflict, `${socketKey} already serves hostname "${l.listener.hostname ?? ''}" for Gateway ${socket.owner}`);
+          if (socket.hostnames.has(l.hostname ?? '')) {
+            conflict(l, Reason.HostnameConflict, `${socketKey} already serves hostname "${l.hostname ?? ''}" for Gateway ${socket.owner}`);
             continue;
           }
         }
@@ -88,7 +88,7 @@ function conflictsAcrossGateways(gateways: readonly GatewayListeners[]): void {
     for (const [socketKey, l] of claims) {
       if (l.conflicted) continue;
       const socket = sockets.get(socketKey) ?? { protocol: l.listener.protocol, owner: gw.key, hostnames: new Set<string>() };
-      socket.hostnames.add(l.listener.hostname ?? '');
+      socket.hostnames.add(l.hostname ?? '');
       sockets.set(socketKey, socket);
     }
   }

@@ -9,6 +9,7 @@
 import type { HTTPHeaderFilter, HTTPPathModifier, HTTPRequestRedirectFilter, HTTPRouteFilter } from '../api/types.ts';
 import type { FiltersConfig, HeaderEditsConfig, PathModifierConfig, URLRewriteConfig } from '../config/types.ts';
 import { problem, Reason, type Problem } from './conditions.ts';
+import { list, str, strings } from './input.ts';
 
 export interface FilterResult {
   filters: FiltersConfig;
@@ -34,9 +35,9 @@ export function hasFilters(f: FiltersConfig): boolean {
 
 function headerEdits(f: HTTPHeaderFilter | undefined): HeaderEditsConfig {
   return {
-    set: (f?.set ?? []).map((h) => [h.name, h.value] as [string, string]),
-    add: (f?.add ?? []).map((h) => [h.name, h.value] as [string, string]),
-    remove: [...(f?.remove ?? [])],
+    set: list(f?.set).filter((h) => typeof h.name === 'string').map((h) => [h.name, str(h.value)] as [string, string]),
+    add: list(f?.add).filter((h) => typeof h.name === 'string').map((h) => [h.name, str(h.value)] as [string, string]),
+    remove: strings(f?.remove),
   };
 }
 
@@ -56,14 +57,14 @@ function isProblem(v: unknown): v is Problem {
   return typeof v === 'object' && v !== null && 'reason' in v;
 }
 
-export function translateFilters(list: readonly HTTPRouteFilter[] | undefined): FilterResult {
+export function translateFilters(filters: readonly HTTPRouteFilter[] | undefined): FilterResult {
   const result: FilterResult = { filters: emptyFilters(), redirect: null, replacesPrefix: false, invalid: null, unresolved: null };
   const seen = new Set<string>();
   const invalid = (p: Problem): FilterResult => {
     result.invalid ??= p;
     return result;
   };
-  for (const f of list ?? []) {
+  for (const f of list(filters)) {
     if (f.type !== 'ExtensionRef' && f.type !== 'RequestMirror') {
       // Spec: "Specifying the same filter multiple times is not supported unless explicitly indicated".
       if (seen.has(f.type)) return invalid(problem(Reason.IncompatibleFilters, `filter ${f.type} is repeated`));

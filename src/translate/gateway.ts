@@ -23,6 +23,7 @@ import {
 } from './conditions.ts';
 import { listenerServable, validateListener, type ListenerState } from './listeners.ts';
 import type { GatewayStatus, StatusCondition } from './types.ts';
+import { list } from './input.ts';
 
 export interface GatewayState {
   gateway: Gateway;
@@ -69,7 +70,10 @@ export function evaluateGateway(
     generation: g.metadata.generation ?? 1,
     notAccepted,
     addresses,
-    listeners: (g.spec?.listeners ?? []).map((l) => validateListener(g, l, context.secrets, context.grants)),
+    listeners: list(g.spec?.listeners)
+      // The schema requires a name; a listener without one cannot have a status entry and is left out.
+      .filter((l) => typeof l.name === 'string')
+      .map((l) => validateListener(g, l, context.secrets, context.grants)),
   };
 }
 

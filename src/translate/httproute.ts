@@ -8,6 +8,7 @@ import { problem, Reason, type Problem } from './conditions.ts';
 import { resolveBackend, type BackendIndex } from './backends.ts';
 import { hasFilters, translateFilters } from './filters.ts';
 import { translateMatch } from './matches.ts';
+import { list } from './input.ts';
 
 export type CompiledAction =
   | { type: 'forward'; backends: BackendConfig[] }
@@ -48,7 +49,8 @@ function compileRule(
 ): CompiledRule | Problem {
   const routeNamespace = route.metadata.namespace ?? 'default';
   const matches: MatchConfig[] = [];
-  for (const m of rule.matches && rule.matches.length > 0 ? rule.matches : [{}]) {
+  const ruleMatches = list(rule.matches);
+  for (const m of ruleMatches.length > 0 ? ruleMatches : [{}]) {
     const translated = translateMatch(m);
     if ('reason' in translated) return translated;
     matches.push(translated);
@@ -65,7 +67,7 @@ function compileRule(
 
   // Every backendRef is resolved, also those of weight 0, so that ResolvedRefs reports each bad reference.
   const backends: BackendConfig[] = [];
-  for (const ref of rule.backendRefs ?? []) {
+  for (const ref of list(rule.backendRefs)) {
     const weight = ref.weight ?? 1;
     const resolved = resolveBackend(ref, route.kind, routeNamespace, weight, index);
     if (resolved.problem) noteUnresolved(resolved.problem);
@@ -108,7 +110,8 @@ export function compileRoute(route: HTTPRoute, index: BackendIndex): CompiledRou
     compiled.unresolved ??= p;
   };
   // CRD default: a route without rules has one rule matching PathPrefix "/" (and no backends: 500).
-  const rules = route.spec?.rules && route.spec.rules.length > 0 ? route.spec.rules : [{}];
+  const specRules = list(route.spec?.rules);
+  const rules = specRules.length > 0 ? specRules : [{}];
   rules.forEach((rule, i) => {
     const result = compileRule(route, rule, i, index, note);
     if ('reason' in result) compiled.invalidRules.push({ ruleIndex: i, problem: result });

@@ -1,19 +1,57 @@
 // translate(snapshot) → { config, statuses }: every Gateway API decision, as a pure function. No I/O, no
 // clock, no randomness; the snapshot is never mutated (all working state is translate's own).
-import type { Snapshot } from '../api/types.ts';
+import type { Gateway, HTTPRoute, Snapshot } from '../api/types.ts';
+import { problem, Reason } from './conditions.ts';
 import { namespaceLabels } from './attachment.ts';
 import { indexBackends } from './backends.ts';
 import { indexSecrets } from './certificates.ts';
 import { markConflicts } from './conflicts.ts';
 import { evaluateGateway, gatewayBindable, gatewayStatus, servedListeners, type GatewayState } from './gateway.ts';
 import { ourClasses } from './gatewayclass.ts';
-import { compileRoute } from './httproute.ts';
+import { compileRoute, type CompiledRoute } from './httproute.ts';
 import { timestampOf } from './precedence.ts';
 import { buildConfig, type ServedListener } from './routing.ts';
 import { routeParents } from './routestatus.ts';
 import type { ObjectStatus, TranslateOptions, TranslateResult } from './types.ts';
 
 export { addressPool, assignAddresses } from './addresses.ts';
+
+/**
+ * Runs one object's translation; if it throws on input nobody foresaw, that object alone gets `fallback`
+ * (a status saying so) and every other object is still translated.
+ */
+function guarded<T>(run: () => T, fallback: (err: unknown) => T): T {
+  try {
+    return run();
+  } catch (err) {
+    return fallback(err);
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function untranslatableGateway(g: Gateway, err: unknown): GatewayState {
+  return {
+    gateway: g,
+    key: `${g.metadata.namespace ?? 'default'}/${g.metadata.name}`,
+    generation: g.metadata.generation ?? 1,
+    notAccepted: problem(Reason.Invalid, `Gateway could not be translated: ${errorText(err)}`),
+    addresses: { addresses: [], unsupported: null, notProgrammed: null },
+    listeners: [],
+  };
+}
+
+function untranslatableRoute(route: HTTPRoute, err: unknown): CompiledRoute {
+  return {
+    route,
+    key: `${route.metadata.namespace ?? 'default'}/${route.metadata.name}`,
+    rules: [],
+    invalidRules: [{ ruleIndex: 0, problem: problem(Reason.UnsupportedValue, `route could not be translated: ${errorText(err)}`) }],
+    unresolved: null,
+  };
+}
 
 function compareStatus(a: ObjectStatus, b: ObjectStatus): number {
   const ka = [a.kind, a.namespace ?? '', a.name];
@@ -42,7 +80,7 @@ export function translate(snapshot: Snapshot, options: TranslateOptions): Transl
     const cls = classes.get(g.spec?.gatewayClassName);
     if (!cls) continue;
     const key = `${g.metadata.namespace ?? 'default'}/${g.metadata.name}`;
-    gateways.set(key, evaluateGateway(g, cls.accepted, options.addresses[key], context));
+    gateways.set(key, guarded(() => evaluateGateway(g, cls.accepted, options.addresses[key], context), (err) => untranslatableGateway(g, err)));
   }
   markConflicts(
     [...gateways.values()].map((s) => ({
@@ -61,8 +99,8 @@ export function translate(snapshot: Snapshot, options: TranslateOptions): Transl
   const backends = indexBackends(snapshot.services, snapshot.endpointSlices, snapshot.referenceGrants);
   const labelsOf = namespaceLabels(snapshot.namespaces);
   for (const route of snapshot.httpRoutes) {
-    const compiled = compileRoute(route, backends);
-    const parents = routeParents(compiled, gateways, labelsOf, served, options.controllerName);
+    const compiled = guarded(() => compileRoute(route, backends), (err) => untranslatableRoute(route, err));
+    const parents = guarded(() => routeParents(compiled, gateways, labelsOf, served, options.controllerName), () => []);
     if (parents.length === 0) continue;
     statuses.push({
       apiVersion: route.apiVersion,

@@ -3,6 +3,7 @@
 import type { Gateway, Listener, ReferenceGrant, RouteGroupKind } from '../api/types.ts';
 import { resolveListenerCertificates, type ListenerCertificates, type SecretIndex } from './certificates.ts';
 import { problem, Reason, type Problem } from './conditions.ts';
+import { list } from './input.ts';
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
@@ -29,6 +30,8 @@ export interface ListenerState {
   unresolvedRefs: Problem | null;
   /** HTTPS only: the usable key pairs. */
   certificates: ListenerCertificates | null;
+  /** The listener hostname, or null when it has none (an empty hostname matches every host too). */
+  hostname: string | null;
   /** Routes attached to this listener (Accepted True), by `namespace/name`. */
   attachedRoutes: Set<string>;
 }
@@ -44,7 +47,7 @@ function kindKey(k: RouteGroupKind): string {
  */
 function routeKinds(listener: Listener): { supportedKinds: RouteGroupKind[]; problem: Problem | null } {
   const available = KINDS_BY_PROTOCOL[listener.protocol] ?? [];
-  const requested = listener.allowedRoutes?.kinds ?? [];
+  const requested = list(listener.allowedRoutes?.kinds);
   if (requested.length === 0) return { supportedKinds: available.map((k) => ({ ...k })), problem: null };
   const availableKeys = new Set(available.map(kindKey));
   const supportedKinds: RouteGroupKind[] = [];
@@ -77,6 +80,7 @@ export function validateListener(
     gatewayKey,
     listener,
     key: `${gatewayKey}/${listener.name}`,
+    hostname: typeof listener.hostname === 'string' && listener.hostname !== '' ? listener.hostname : null,
     supportedKinds: [],
     notAccepted: null,
     conflicted: null,

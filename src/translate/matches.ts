@@ -5,6 +5,7 @@ import RE2 from 're2';
 import type { HTTPRouteMatch } from '../api/types.ts';
 import type { HeaderMatchConfig, MatchConfig, QueryParamMatchConfig } from '../config/types.ts';
 import { problem, Reason, type Problem } from './conditions.ts';
+import { list, str } from './input.ts';
 
 function regexProblem(pattern: string, what: string): Problem | null {
   try {
@@ -24,7 +25,7 @@ export function normalizePrefix(value: string): string {
 
 export function translateMatch(m: HTTPRouteMatch): MatchConfig | Problem {
   const type = m.path?.type ?? 'PathPrefix';
-  const raw = m.path?.value ?? '/';
+  const raw = str(m.path?.value, '/');
   let value = raw;
   if (type === 'Exact' || type === 'PathPrefix') {
     if (!raw.startsWith('/')) return problem(Reason.UnsupportedValue, `path ${JSON.stringify(raw)} must start with "/"`);
@@ -37,7 +38,8 @@ export function translateMatch(m: HTTPRouteMatch): MatchConfig | Problem {
   }
   // Spec: "If multiple entries specify equivalent header names, only the first entry ... MUST be considered".
   const headers: HeaderMatchConfig[] = [];
-  for (const h of m.headers ?? []) {
+  for (const h of list(m.headers)) {
+    if (typeof h.name !== 'string') continue;
     const name = h.name.toLowerCase();
     if (headers.some((x) => x.name === name)) continue;
     const htype = h.type ?? 'Exact';
@@ -45,28 +47,29 @@ export function translateMatch(m: HTTPRouteMatch): MatchConfig | Problem {
       return problem(Reason.UnsupportedValue, `header match type ${String(htype)} is not supported`);
     }
     if (htype === 'RegularExpression') {
-      const p = regexProblem(h.value, `header ${h.name}`);
+      const p = regexProblem(str(h.value), `header ${h.name}`);
       if (p) return p;
     }
-    headers.push({ name, type: htype, value: h.value });
+    headers.push({ name, type: htype, value: str(h.value) });
   }
   // Query parameter names are compared exactly (spec), so only exact duplicates are dropped.
   const queryParams: QueryParamMatchConfig[] = [];
-  for (const q of m.queryParams ?? []) {
+  for (const q of list(m.queryParams)) {
+    if (typeof q.name !== 'string') continue;
     if (queryParams.some((x) => x.name === q.name)) continue;
     const qtype = q.type ?? 'Exact';
     if (qtype !== 'Exact' && qtype !== 'RegularExpression') {
       return problem(Reason.UnsupportedValue, `query parameter match type ${String(qtype)} is not supported`);
     }
     if (qtype === 'RegularExpression') {
-      const p = regexProblem(q.value, `query parameter ${q.name}`);
+      const p = regexProblem(str(q.value), `query parameter ${q.name}`);
       if (p) return p;
     }
-    queryParams.push({ name: q.name, type: qtype, value: q.value });
+    queryParams.push({ name: q.name, type: qtype, value: str(q.value) });
   }
   return {
     path: { type, value },
-    method: m.method ? m.method.toUpperCase() : null,
+    method: typeof m.method === 'string' && m.method !== '' ? m.method.toUpperCase() : null,
     headers,
     queryParams,
   };

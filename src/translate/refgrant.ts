@@ -2,6 +2,7 @@
 // the referent's namespace lists the referrer's group, kind and namespace in `from` and the referent's group,
 // kind (and name, when the entry names one) in `to`.
 import type { ReferenceGrant } from '../api/types.ts';
+import { list } from './input.ts';
 
 export interface ReferenceFrom {
   group: string;
@@ -25,11 +26,11 @@ export function referenceAllowed(
   if (from.namespace === to.namespace) return true;
   for (const grant of grants) {
     if ((grant.metadata.namespace ?? 'default') !== to.namespace) continue;
-    const fromOk = (grant.spec?.from ?? []).some(
+    const fromOk = list(grant.spec?.from).some(
       (f) => (f.group ?? '') === from.group && f.kind === from.kind && f.namespace === from.namespace,
     );
     if (!fromOk) continue;
-    const toOk = (grant.spec?.to ?? []).some(
+    const toOk = list(grant.spec?.to).some(
       (t) => (t.group ?? '') === to.group && t.kind === to.kind && (!t.name || t.name === to.name),
     );
     if (toOk) return true;

@@ -14,6 +14,7 @@ import type { CompiledRoute } from './httproute.ts';
 import { GATEWAY_GROUP } from './listeners.ts';
 import type { ServedListener } from './routing.ts';
 import type { RouteParentStatus } from './types.ts';
+import { list } from './input.ts';
 
 export function routeParents(
   compiled: CompiledRoute,
@@ -26,7 +27,7 @@ export function routeParents(
   const gen = route.metadata.generation ?? 1;
   const routeNamespace = route.metadata.namespace ?? 'default';
   const parents: RouteParentStatus[] = [];
-  for (const raw of route.spec?.parentRefs ?? []) {
+  for (const raw of list(route.spec?.parentRefs)) {
     const ref = normalizeParentRef(raw, routeNamespace);
     // Spec (RouteStatus.parents): "parent references that cannot be resolved by an implementation of this
     // API will not be added to this list": other kinds, unknown Gateways, Gateways of other controllers.

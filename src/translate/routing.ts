@@ -99,7 +99,7 @@ export function buildConfig(served: readonly ServedListener[]): Config {
       ports.set(key, port);
       const listener: ListenerConfig = {
         name: s.state.key,
-        hostname: l.hostname ?? null,
+        hostname: s.state.hostname,
         scheme,
         tls: tls ? { certificateIds: [...tls.certificateIds] } : null,
         virtualHosts: structuredClone(vhosts),
