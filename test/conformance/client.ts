@@ -5,6 +5,8 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as http2Connect } from 'node:http2';
 import type { ClientSessionOptions, SecureClientSessionOptions } from 'node:http2';
+import { isIP } from 'node:net';
+import type { PeerCertificate } from 'node:tls';
 
 export interface ClientRequest {
   address: string;
@@ -47,6 +49,27 @@ function hostWithoutPort(host: string): string {
   return colon < 0 ? host : host.slice(0, colon);
 }
 
+/**
+ * Hostname verification as Go's crypto/x509 does it (the official suite's client): a wildcard is a whole
+ * leftmost label and matches exactly one label, with no minimum label count, so `*.org` matches
+ * `example.org` (Node's own check refuses wildcards over two-label names).
+ */
+export function goMatchesHostname(pattern: string, host: string): boolean {
+  const p = pattern.toLowerCase().replace(/\.$/, '').split('.');
+  const h = host.toLowerCase().replace(/\.$/, '').split('.');
+  // A lone "*" is not a valid pattern.
+  if (p.length !== h.length || p.some((l) => l === '') || (p.length === 1 && p[0] === '*')) return false;
+  return p.every((label, i) => (i === 0 && label === '*') || label === h[i]);
+}
+
+export function checkServerIdentity(host: string, cert: PeerCertificate): Error | undefined {
+  const sans = (cert.subjectaltname ?? '').split(',').map((s) => s.trim());
+  if (isIP(host) !== 0) {
+    if (sans.includes(`IP Address:${host}`)) return undefined;
+  } else if (sans.some((s) => s.startsWith('DNS:') && goMatchesHostname(s.slice(4), host))) return undefined;
+  return new Error(`x509: certificate is not valid for ${host}: ${cert.subjectaltname ?? 'no SANs'}`);
+}
+
 export function sendRequest(r: ClientRequest): Promise<ClientResponse> {
   return r.protocol === 'h2c' || r.protocol === 'h2' ? sendHttp2(r) : sendHttp1(r);
 }
@@ -66,7 +89,7 @@ function sendHttp1(r: ClientRequest): Promise<ClientResponse> {
     };
     const req =
       r.scheme === 'https'
-        ? httpsRequest({ ...common, servername: r.sni || hostWithoutPort(host), ca: r.ca, cert: r.cert, key: r.key, rejectUnauthorized: true }, onResponse)
+        ? httpsRequest({ ...common, servername: r.sni || hostWithoutPort(host), ca: r.ca, cert: r.cert, key: r.key, rejectUnauthorized: true, checkServerIdentity }, onResponse)
         : httpRequest(common, onResponse);
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
@@ -80,7 +103,7 @@ function sendHttp2(r: ClientRequest): Promise<ClientResponse> {
     const url = `${r.scheme}://${r.address}:${r.port}`;
     const options: ClientSessionOptions | SecureClientSessionOptions =
       r.scheme === 'https'
-        ? { servername: r.sni || hostWithoutPort(authority), ca: r.ca, cert: r.cert, key: r.key, ALPNProtocols: ['h2'] }
+        ? { servername: r.sni || hostWithoutPort(authority), ca: r.ca, cert: r.cert, key: r.key, ALPNProtocols: ['h2'], checkServerIdentity }
         : {};
     const session = http2Connect(url, options);
     const timer = setTimeout(() => session.destroy(new Error('timeout')), r.timeoutMs);

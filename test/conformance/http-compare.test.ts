@@ -40,3 +40,12 @@ test('weighted distributions', () => {
   assert.match(distributionMismatch({ a: 250, b: 250 }, expected, 500, 0.05) ?? '', /a got 50.0%/);
   assert.match(distributionMismatch({ a: 350, b: 149, c: 1 }, expected, 500, 0.05) ?? '', /c should get no request/);
 });
+
+test('TLS hostname verification follows Go: a wildcard covers one whole label, even over two-label names', async () => {
+  const { goMatchesHostname } = await import('./client.ts');
+  assert.equal(goMatchesHostname('*.org', 'example.org'), true);
+  assert.equal(goMatchesHostname('*.wildcard.org', 'a.wildcard.org'), true);
+  assert.equal(goMatchesHostname('*.org', 'a.b.org'), false);
+  assert.equal(goMatchesHostname('*', 'example'), false);
+  assert.equal(goMatchesHostname('Example.com', 'example.COM.'), true);
+});

@@ -16,7 +16,9 @@ import { caseInProfile, PROFILES, profileByName } from './profiles.ts';
 import type { Profile } from './profiles.ts';
 import { buildReport, profileLines, reportYaml } from './report.ts';
 import type { CaseResult } from './report.ts';
-import { noteHandled, runStep } from './steps.ts';
+import { runStep } from './steps.ts';
+import { noteAction } from './notes.ts';
+import type { CaseState } from './notes.ts';
 import type { StepTimeouts } from './steps.ts';
 import { Suite } from './suite.ts';
 import { readManifests } from './manifests.ts';
@@ -103,24 +105,23 @@ export function gate(c: Case, supported: readonly string[]): Pick<CaseResult, 'o
 async function runCase(suite: Suite, c: Case, t: StepTimeouts): Promise<CaseResult> {
   const started = Date.now();
   const result: CaseResult = { name: c.name, profile: c.profile, features: c.features, provisional: c.provisional, outcome: 'passed' };
-  const applied: string[] = [];
+  const state: CaseState = { applied: [], generationBeforePatch: new Map() };
   const objects = c.manifests.flatMap((m) => readManifests(m));
   try {
     c.manifests.forEach((m, i) => {
       const name = `case-m${i}-${path.basename(m)}`;
       suite.folder.apply(name, readManifests(m));
-      applied.push(name);
+      state.applied.push(name);
     });
     await suite.sync();
     for (const step of c.steps) {
-      if (step.kind === 'note') {
-        const text = String(step.body.text);
-        if (!noteHandled(text)) (result.partial ??= []).push(text);
+      if (step.kind === 'note' && noteAction(String(step.body.text)) === null) {
+        (result.partial ??= []).push(String(step.body.text));
         continue;
       }
       let why: string | null;
       try {
-        why = await runStep(suite, c, step, t, applied);
+        why = await runStep(suite, c, step, t, state);
       } catch (err) {
         why = (err as Error).message;
       }

@@ -7,6 +7,10 @@ import { runHttpStep } from './http.ts';
 import type { HttpStep, HttpTarget } from './http.ts';
 import { readManifests } from './manifests.ts';
 import type { ExpectStatus } from './status.ts';
+import { findItem } from './status.ts';
+import type { GatewayProcess } from './gateway.ts';
+import { noteAction } from './notes.ts';
+import type { CaseState } from './notes.ts';
 import type { Suite } from './suite.ts';
 import { runWeightsStep } from './weights.ts';
 import type { WeightsStep } from './weights.ts';
@@ -18,21 +22,6 @@ export interface StepTimeouts {
   httpMs: number;
   /** Consecutive good answers an eventually consistent check needs. */
   consecutive: number;
-}
-
-/**
- * Notes whose instruction the runner carries out, recognised by their wording; a case with any other note
- * is reported as partially covered.
- */
-const HANDLED_NOTES: readonly RegExp[] = [
-  /&uuid=<fresh random UUID>/, // http.ts appends a fresh uuid to every /retry/ probe.
-  /HTTP\/2 with prior knowledge/, // request.protocol h2c is sent with prior knowledge.
-  /^websocket step above, exactly as the official test does it/, // websocket.ts does this exchange.
-  /^The weights step above follows the official weight\.TestWeightedDistribution/, // weights.ts does this.
-];
-
-export function noteHandled(text: string): boolean {
-  return HANDLED_NOTES.some((re) => re.test(text));
 }
 
 async function mirrorCheck(suite: Suite, mirrors: readonly { name: string; namespace?: string }[], sentPath: string, fallbackNs: string): Promise<string | null> {
@@ -86,7 +75,7 @@ async function plainTarget(suite: Suite, gw: { name: string; namespace?: string 
   return target;
 }
 
-export async function runStep(suite: Suite, c: Case, step: Step, t: StepTimeouts, applied: string[]): Promise<string | null> {
+export async function runStep(suite: Suite, c: Case, step: Step, t: StepTimeouts, state: CaseState): Promise<string | null> {
   const body = step.body;
   switch (step.kind) {
     case 'expect-status':
@@ -108,10 +97,13 @@ export async function runStep(suite: Suite, c: Case, step: Step, t: StepTimeouts
       const a = body as { manifest?: string; patch?: { kind: string; name: string; namespace?: string; mergePatch: unknown } };
       if (a.manifest !== undefined) {
         const file = resolveManifest(a.manifest, c.baseDir, suite.options.conformanceDir);
-        const name = `case-${applied.length}-${path.basename(file)}`;
+        const name = `case-${state.applied.length}-${path.basename(file)}`;
         suite.folder.apply(name, readManifests(file));
-        applied.push(name);
+        state.applied.push(name);
       } else if (a.patch !== undefined) {
+        const p = a.patch;
+        const item = findItem(await (suite.gateway as GatewayProcess).statusItems(), p.kind, p.name, p.namespace);
+        if (item?.metadata.generation !== undefined) state.generationBeforePatch.set(`${p.kind}/${p.namespace ?? ''}/${p.name}`, item.metadata.generation);
         suite.folder.patch(a.patch.kind, a.patch.name, a.patch.namespace, a.patch.mergePatch);
       } else return 'apply step without manifest or patch';
       await suite.sync();
@@ -123,8 +115,10 @@ export async function runStep(suite: Suite, c: Case, step: Step, t: StepTimeouts
       await suite.sync();
       return null;
     }
-    case 'note':
-      return null;
+    case 'note': {
+      const action = noteAction(String(body.text));
+      return action === null ? null : action(suite, state, t.statusMs);
+    }
     case 'grpc':
     case 'tls':
     case 'tcp':
