@@ -1,6 +1,6 @@
 // Finding and reading manifest files. A path on the command line is a file or a folder; folders are read
 // recursively for .yaml, .yml and .json files, in name order so that the same tree always loads the same way.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseManifests, type ParseResult } from '../api/parse.ts';
 
@@ -77,7 +77,13 @@ async function walk(dir: string, ino: number, listing: TreeListing, seenFiles: S
     try {
       s = await stat(path);
     } catch {
-      continue; // removed meanwhile, or a dangling link
+      // Removed meanwhile: skip it. A link whose target is missing is a manifest the user meant to load:
+      // reading it reports why it cannot be read.
+      if (isManifestName(name) && !seenFiles.has(path) && (await lstat(path).catch(() => null))) {
+        seenFiles.add(path);
+        listing.files.push({ path, stamp: 'unreadable' });
+      }
+      continue;
     }
     if (s.isDirectory()) await walk(path, s.ino, listing, seenFiles, seenDirs);
     else if (s.isFile() && isManifestName(basename(path)) && !seenFiles.has(path)) {

@@ -1,7 +1,7 @@
 // FileSource watching: every change to the files (edit, add, delete, rename, folders coming and going) ends
 // in a new complete snapshot; generation follows spec changes; a bad edit rejects only its own object.
 import assert from 'node:assert/strict';
-import { mkdir, rename, rm, utimes } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, symlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
@@ -136,4 +136,27 @@ test('start with a missing path rejects with FileNotFoundError', async (t) => {
   const source = new FileSource([join(dir, 'missing')]);
   t.after(() => source.close());
   await assert.rejects(source.start(() => assert.fail('no snapshot expected')), FileNotFoundError);
+});
+
+test('a file that cannot be read rejects only its own objects', async (t) => {
+  const { dir, remove } = await tempDir();
+  t.after(remove);
+  await write(join(dir, 'a.yaml'), service('a'));
+  await write(join(dir, 'b.yaml'), service('b'));
+  const snapshots = await started(t, [dir]);
+  // A link to a file that is gone (a Kubernetes volume mid-update looks like this).
+  await rm(join(dir, 'b.yaml'));
+  await symlink(join(dir, 'gone.txt'), join(dir, 'b.yaml'));
+  const broken = await snapshots.until(has('a@1'), 'b unreadable');
+  assert.deepEqual(broken.rejected.map((r) => [r.where, r.reason]), [[`${join(dir, 'b.yaml')}:1`, 'cannot read file (ENOENT); its objects are not loaded']]);
+  if (process.getuid?.() !== 0) {
+    // Permissions do not stop root; everyone else sees the same for a file they may not read.
+    await write(join(dir, 'c.yaml'), service('c'));
+    await snapshots.until(has('a@1', 'c@1'), 'c');
+    await chmod(join(dir, 'c.yaml'), 0);
+    const denied = await snapshots.until(has('a@1'), 'c unreadable');
+    assert.ok(denied.rejected.some((r) => r.reason === 'cannot read file (EACCES); its objects are not loaded'));
+  }
+  await write(join(dir, 'gone.txt'), service('b'));
+  await snapshots.until((s) => services(s).includes('b@1') && s.rejected.length === (process.getuid?.() !== 0 ? 1 : 0), 'b readable again');
 });
