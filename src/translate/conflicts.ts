@@ -64,13 +64,22 @@ function conflictsAcrossGateways(gateways: readonly GatewayListeners[]): void {
       ? a.creationTimestamp < b.creationTimestamp ? -1 : 1
       : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
   );
-  const sockets = new Map<string, { protocol: string; owner: string; hostnames: Set<string> }>();
+  const sockets = new Map<string, { address: string; port: number; protocol: string; owner: string; hostnames: Set<string> }>();
   for (const gw of ordered) {
     const claims: [string, ListenerState][] = [];
     for (const address of gw.addresses) {
       for (const l of gw.listeners) {
         if (l.notAccepted || l.conflicted) continue;
         const socketKey = `${address}:${l.listener.port}`;
+        const overlapping = [...sockets.entries()].find(
+          ([key, s]) => s.owner !== gw.key && s.port === l.listener.port && key !== socketKey && addressesOverlap(s.address, address),
+        );
+        if (overlapping) {
+          // Spec (ListenerReasonPortUnavailable): "The port is already in use". A wildcard address and a
+          // specific one cannot both be bound on the same port.
+          l.notAccepted ??= problem(Reason.PortUnavailable, `${socketKey} overlaps ${overlapping[0]} of Gateway ${overlapping[1].owner}`);
+          continue;
+        }
         const socket = sockets.get(socketKey);
         if (socket && socket.owner !== gw.key) {
           if (socket.protocol !== l.listener.protocol) {
@@ -86,12 +95,33 @@ function conflictsAcrossGateways(gateways: readonly GatewayListeners[]): void {
       }
     }
     for (const [socketKey, l] of claims) {
-      if (l.conflicted) continue;
-      const socket = sockets.get(socketKey) ?? { protocol: l.listener.protocol, owner: gw.key, hostnames: new Set<string>() };
+      if (l.conflicted || l.notAccepted) continue;
+      const [address] = splitSocketKey(socketKey);
+      const socket = sockets.get(socketKey) ?? {
+        address,
+        port: l.listener.port,
+        protocol: l.listener.protocol,
+        owner: gw.key,
+        hostnames: new Set<string>(),
+      };
       socket.hostnames.add(l.hostname ?? '');
       sockets.set(socketKey, socket);
     }
   }
+}
+
+function splitSocketKey(key: string): [string, number] {
+  const i = key.lastIndexOf(':');
+  return [key.slice(0, i), Number(key.slice(i + 1))];
+}
+
+/** The unspecified address of a family takes the port on every address of that family. */
+function addressesOverlap(a: string, b: string): boolean {
+  if (a === b) return true;
+  const v6 = (x: string): boolean => x.includes(':');
+  if (v6(a) !== v6(b)) return false;
+  const any = (x: string): boolean => x === '0.0.0.0' || x === '::';
+  return any(a) || any(b);
 }
 
 /** Marks conflicted listeners in place (ListenerState is translate's own working data, not the snapshot). */
