@@ -12,6 +12,8 @@ export interface StatusCondition {
 
 export interface GatewayClassStatus {
   conditions: StatusCondition[];
+  /** Spec (GatewayClassStatus.supportedFeatures): the features claimed, sorted by name. */
+  supportedFeatures?: { name: string }[];
 }
 
 export interface ListenerStatus {
