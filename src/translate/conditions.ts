@@ -22,6 +22,7 @@ export const Reason = {
   // GatewayClass.
   InvalidParameters: 'InvalidParameters',
   SupportedVersion: 'SupportedVersion',
+  UnsupportedVersion: 'UnsupportedVersion',
   // Gateway.
   ListenersNotValid: 'ListenersNotValid',
   UnsupportedAddress: 'UnsupportedAddress',

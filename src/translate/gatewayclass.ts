@@ -1,6 +1,6 @@
 // GatewayClass: which classes are ours and their status (spec: gatewayclass_types.go).
 import type { GatewayClass, Snapshot } from '../api/types.ts';
-import { GATEWAY_API_VERSION } from '../features.ts';
+import { GATEWAY_API_VERSION, SUPPORTED_FEATURES } from '../features.ts';
 import { classAccepted, classInvalidParameters, classSupportedVersion } from './conditions.ts';
 import type { GatewayClassStatus } from './types.ts';
 
@@ -42,7 +42,9 @@ export function ourClasses(snapshot: Snapshot, controllerName: string): Map<stri
       // controller supports. onramp reads the v1.6.1 schemas only, so the version is always the supported one.
       classSupportedVersion(GATEWAY_API_VERSION, gen),
     ];
-    out.set(cls.metadata.name, { cls, accepted, status: { conditions } });
+    // Spec (GatewayClassStatus.supportedFeatures): "It MUST be sorted in ascending alphabetical order".
+    const supportedFeatures = [...SUPPORTED_FEATURES].sort().map((name) => ({ name }));
+    out.set(cls.metadata.name, { cls, accepted, status: { conditions, supportedFeatures } });
   }
   return out;
 }
