@@ -26,6 +26,9 @@ export interface FileSourceOptions {
 /** However busy the files, a snapshot is built at least this many debounce periods after the first change. */
 const MAX_DELAY_FACTOR = 10;
 
+/** How often to rescan while some folder cannot be watched (out of inotify watches, say). */
+const POLL_MS = 2000;
+
 /** Parsed files by path, each with the stamp it was read at. */
 type FileCache = Map<string, { stamp: string; result: ParseResult }>;
 
@@ -90,6 +93,7 @@ export class FileSource implements Source {
   #last: Snapshot | null = null;
   #dirty = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
+  #poll: NodeJS.Timeout | null = null;
   #firstChangeAt = 0;
   #running: Promise<void> | null = null;
   #again = false;
@@ -113,6 +117,7 @@ export class FileSource implements Source {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    this.#setPolling(false);
     this.#watchers.close();
     await this.#running?.catch(() => undefined);
   }
@@ -149,7 +154,8 @@ export class FileSource implements Source {
     this.#dirty = new Set();
     const { listing, merged } = await scan(this.#roots, this.#cache, dirty);
     if (this.#closed) return;
-    this.#watchers.sync(await this.#targets(listing));
+    const unwatched = this.#watchers.sync(await this.#targets(listing));
+    this.#setPolling(unwatched > 0);
     const objects = this.#generations.assign(merged.objects);
     const snapshot = snapshotFromObjects(objects, merged.rejected);
     // A change that changes nothing (an editor's save of the same text, a touch) is not news.
@@ -160,6 +166,17 @@ export class FileSource implements Source {
       this.#onSnapshot?.(snapshot);
     } catch (err) {
       this.#logger.error({ err: (err as Error).message }, 'snapshot consumer failed');
+    }
+  }
+
+  /** Rescans on a timer while a folder cannot be watched, so its changes are still seen (later). */
+  #setPolling(on: boolean): void {
+    if (on && !this.#poll) {
+      this.#poll = setInterval(() => this.#changed(null), POLL_MS);
+      this.#poll.unref();
+    } else if (!on && this.#poll) {
+      clearInterval(this.#poll);
+      this.#poll = null;
     }
   }
 

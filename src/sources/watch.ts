@@ -31,8 +31,11 @@ export class FolderWatchers {
     this.#logger = logger;
   }
 
-  /** Watches exactly these folders: opens what is new or replaced, closes what is gone. */
-  sync(targets: readonly WatchTarget[]): void {
+  /**
+   * Watches exactly these folders: opens what is new or replaced, closes what is gone. Returns how many could
+   * not be watched (the caller then polls until they can).
+   */
+  sync(targets: readonly WatchTarget[]): number {
     const wanted = new Map(targets.map((t) => [t.path, t]));
     for (const [path, w] of this.#watched) {
       const t = wanted.get(path);
@@ -46,6 +49,7 @@ export class FolderWatchers {
       }
       this.#open(t);
     }
+    return targets.filter((t) => !this.#watched.has(t.path)).length;
   }
 
   close(): void {
