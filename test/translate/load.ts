@@ -4,7 +4,7 @@
 import { parseAllDocuments, stringify } from 'yaml';
 import type { Gateway, KubeObject, Snapshot } from '../../src/api/types.ts';
 import { NAMESPACED_KINDS, snapshotFromObjects } from '../../src/api/snapshot.ts';
-import { DEFAULT_CONTROLLER_NAME } from '../../src/features.ts';
+import { DEFAULT_CONTROLLER_NAME, SUPPORTED_FEATURES } from '../../src/features.ts';
 import { addressPool, assignAddresses } from '../../src/translate/addresses.ts';
 import type { TranslateOptions, TranslateResult } from '../../src/translate/types.ts';
 
@@ -65,12 +65,24 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The golden output: statuses, then config with PEM material replaced by short markers. */
+/**
+ * The golden output: statuses, then config with PEM material replaced by short markers. A GatewayClass's
+ * supportedFeatures equal to features.ts is written as a marker, so that claiming a feature does not
+ * rewrite every golden file.
+ */
 export function renderResult(result: TranslateResult): string {
+  const expectedFeatures = JSON.stringify([...SUPPORTED_FEATURES].sort().map((name) => ({ name })));
+  const statuses = structuredClone(result.statuses).map((s) => {
+    const status = s.status as { supportedFeatures?: unknown };
+    if (s.kind === 'GatewayClass' && JSON.stringify(status.supportedFeatures) === expectedFeatures) {
+      status.supportedFeatures = '<SUPPORTED_FEATURES of src/features.ts>';
+    }
+    return s;
+  });
   const config = structuredClone(result.config);
   for (const cert of Object.values(config.certificates)) {
     cert.certPem = cert.certPem.includes('BEGIN CERTIFICATE') ? '<PEM certificate>' : '<not PEM>';
     cert.keyPem = cert.keyPem.includes('PRIVATE KEY') ? '<PEM private key>' : '<not PEM>';
   }
-  return stringify({ statuses: result.statuses, config }, { lineWidth: 0, aliasDuplicateObjects: false });
+  return stringify({ statuses, config }, { lineWidth: 0, aliasDuplicateObjects: false });
 }
