@@ -30,6 +30,10 @@ export interface HttpStep {
   namespace?: string;
   mirroredTo?: { name: string; namespace?: string }[];
   expectFailure?: boolean;
+  /** From a note: response headers whose value must be one of these (official ValidHeaderValues). */
+  validHeaderValues?: Record<string, string[]>;
+  /** From a note: response header values are compared without spaces (official IgnoreWhitespace). */
+  ignoreWhitespace?: boolean;
 }
 
 /** What the echo server said it received; empty fields when the answer was not an echo. */
@@ -100,10 +104,16 @@ export function roundTripMismatch(step: HttpStep, res: ClientResponse, sent: { p
     const ex = step.expectedRequest;
     if (ex?.httpPort !== undefined && ex.httpPort !== echoed.httpPort) return `backend port ${echoed.httpPort}, want ${ex.httpPort}`;
     const resHeaders = lower(res.headers);
+    const squash = (v: string): string => (step.ignoreWhitespace === true ? v.replaceAll(' ', '') : v);
+    for (const [name, values] of Object.entries(step.validHeaderValues ?? {})) {
+      const got = resHeaders[name.toLowerCase()];
+      if (got === undefined) return `response lacks header ${name}`;
+      if (!values.map(squash).includes(squash(got))) return `response header ${name}: ${got}, want one of ${values.join(' | ')}`;
+    }
     for (const [name, value] of Object.entries(step.response?.headers ?? {})) {
       const got = resHeaders[name.toLowerCase()];
       if (got === undefined) return `response lacks header ${name}`;
-      if (got !== value) return `response header ${name}: ${got}, want ${value}`;
+      if (squash(got) !== squash(value)) return `response header ${name}: ${got}, want ${value}`;
     }
     for (const name of step.response?.absentHeaders ?? []) if (resHeaders[name.toLowerCase()] !== undefined) return `response header ${name} must be absent`;
     for (const name of ex?.absentHeaders ?? []) if (seen[name.toLowerCase()] !== undefined) return `backend got header ${name}, which must be absent`;

@@ -2,7 +2,7 @@
 // against `onramp run`, then writes a ConformanceReport.
 //
 //   npm run conformance [-- --cases DIR] [--profile NAME...] [--run CASE...] [--report FILE]
-//                          [--timeout SECONDS] [--keep] [--list]
+//                          [--timeout SECONDS] [--keep] [--list] [--all-features]
 //
 // Exit status: 0 when every case that ran passed, 1 when one failed (or setup failed), 2 on a usage error.
 
@@ -17,7 +17,7 @@ import type { Profile } from './profiles.ts';
 import { buildReport, profileLines, reportYaml } from './report.ts';
 import type { CaseResult } from './report.ts';
 import { runStep } from './steps.ts';
-import { noteAction } from './notes.ts';
+import { httpExtras, noteAction } from './notes.ts';
 import type { CaseState } from './notes.ts';
 import type { StepTimeouts } from './steps.ts';
 import { Suite } from './suite.ts';
@@ -37,12 +37,14 @@ export interface RunArgs {
   backendPool: string;
   channel: 'standard' | 'experimental';
   logLevel: string;
+  /** Run every case of the profiles as if onramp claimed all their features (the official --all-features). */
+  allFeatures: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): RunArgs {
   const args: RunArgs = {
     casesDir: null, profiles: [], run: [], report: 'conformance-report.yaml', timeoutSeconds: 20, keep: false,
-    list: false, addressPool: '127.0.1.0/24', backendPool: '127.0.2.0/24', channel: 'standard', logLevel: 'info',
+    list: false, addressPool: '127.0.1.0/24', backendPool: '127.0.2.0/24', channel: 'standard', logLevel: 'info', allFeatures: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -74,6 +76,7 @@ export function parseArgs(argv: readonly string[]): RunArgs {
       }
       case '--keep': args.keep = true; break;
       case '--list': args.list = true; break;
+      case '--all-features': args.allFeatures = true; break;
       default: throw new Error(`unknown argument ${flag}`);
     }
   }
@@ -114,6 +117,11 @@ async function runCase(suite: Suite, c: Case, t: StepTimeouts): Promise<CaseResu
       state.applied.push(name);
     });
     await suite.sync();
+    c.steps.forEach((step, i) => {
+      const next = c.steps[i + 1];
+      const extras = step.kind === 'http' && next?.kind === 'note' ? httpExtras(String(next.body.text)) : null;
+      if (extras !== null) Object.assign(step.body, extras);
+    });
     for (const step of c.steps) {
       if (step.kind === 'note' && noteAction(String(step.body.text)) === null) {
         (result.partial ??= []).push(String(step.body.text));
@@ -165,6 +173,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(`conformance: ${(err as Error).message}`);
     return 2;
   }
+  const supported = args.allFeatures ? [...new Set(profiles.flatMap((p) => [...p.core, ...p.extended]))] : SUPPORTED_FEATURES;
   const gatewayApiDir = process.env.ONRAMP_GATEWAY_API_DIR ?? path.resolve(REPO_ROOT, '../shared/gateway-api');
   const conformanceDir = path.join(gatewayApiDir, 'conformance');
   const { cases: all, errors } = loadCases(args.casesDir ?? path.join(conformanceDir, 'cases'), conformanceDir);
@@ -173,14 +182,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const unknown = args.run.filter((n) => !all.some((c) => c.name === n));
   if (unknown.length > 0) console.error(`conformance: no such case: ${unknown.join(', ')}`);
   if (args.list) {
-    for (const c of cases) console.log(`${c.name}\t${c.profile}\t${c.features.join(',')}\t${gate(c, SUPPORTED_FEATURES)?.reason ?? 'runs'}`);
+    for (const c of cases) console.log(`${c.name}\t${c.profile}\t${c.features.join(',')}\t${gate(c, supported)?.reason ?? 'runs'}`);
     return 0;
   }
 
   const results: CaseResult[] = [];
   const toRun: Case[] = [];
   for (const c of cases) {
-    const g = gate(c, SUPPORTED_FEATURES);
+    const g = gate(c, supported);
     if (g === null) toRun.push(c);
     else results.push({ name: c.name, profile: c.profile, features: c.features, provisional: c.provisional, ...g });
   }
@@ -233,7 +242,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     mode: 'default',
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     profiles,
-    supportedFeatures: SUPPORTED_FEATURES,
+    supportedFeatures: supported,
     results,
   });
   writeFileSync(args.report, reportYaml(report, results));

@@ -80,8 +80,10 @@ export async function runStep(suite: Suite, c: Case, step: Step, t: StepTimeouts
   switch (step.kind) {
     case 'expect-status':
       return suite.waitStatus(body as unknown as ExpectStatus, t.statusMs);
-    case 'http':
-      return httpStep(suite, body as unknown as HttpStep, t);
+    case 'http': {
+      state.lastHttp = body as unknown as HttpStep;
+      return httpStep(suite, state.lastHttp, t);
+    }
     case 'weights': {
       const w = body as unknown as WeightsStep;
       if (w.protocol !== undefined && w.protocol !== 'http') return `unsupported step kind: weights over ${w.protocol}`;
