@@ -210,6 +210,16 @@ export async function runHttpStep(step: HttpStep, target: HttpTarget, options: H
   const deadline = Date.now() + options.timeoutMs;
   let streak = 0;
   let last = 'no attempt made';
+  if (step.expectFailure === true && (step.scheme ?? 'http') === 'https' && (step.request.clientCert ?? '') !== '') {
+    // CASES.md: an https step with a client certificate that expects failure is one attempt that must fail at
+    // the transport level (official MakeTLSRequestAndExpectFailureResponse); any HTTP answer fails it.
+    try {
+      const res = await sendRequest(buildRequest(step, target, attemptPath(step), options.timeoutMs));
+      return `got HTTP status ${res.status}, want a TLS or connection failure`;
+    } catch {
+      return null;
+    }
+  }
   if (step.expectFailure === true) {
     // CASES.md: after settling, 5 consecutive answers are not 200; 408/504 and connection errors are no answers.
     while (Date.now() < deadline) {
