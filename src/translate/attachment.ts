@@ -102,11 +102,18 @@ export function attach(
       .join(' and ');
     return { listeners: [], problem: problem(Reason.NoMatchingParent, `Gateway has no listener with ${what || 'any name'}`) };
   }
-  const allowed = selected.filter((l) => kindAllowed(l, route.kind) && namespaceAllowed(l, routeNamespace, labelsOf));
+  const kindOk = selected.filter((l) => kindAllowed(l, route.kind));
+  if (kindOk.length === 0) {
+    return {
+      listeners: [],
+      problem: problem(Reason.NotAllowedByListeners, `no selected listener supports the route kind ${route.kind}`),
+    };
+  }
+  const allowed = kindOk.filter((l) => namespaceAllowed(l, routeNamespace, labelsOf));
   if (allowed.length === 0) {
     return {
       listeners: [],
-      problem: problem(Reason.NotAllowedByListeners, `no listener allows ${route.kind} from namespace ${routeNamespace}`),
+      problem: problem(Reason.NotAllowedByListeners, `no selected listener allows routes from namespace ${routeNamespace}`),
     };
   }
   const out: Attachment['listeners'] = [];
