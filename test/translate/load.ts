@@ -48,9 +48,12 @@ export function loadScenario(text: string): Scenario {
   }
   const snapshot = snapshotFromObjects(objects);
   const controllerName = scenario.controllerName ?? DEFAULT_CONTROLLER_NAME;
-  const addresses =
-    scenario.addresses ??
-    assignAddresses(snapshot.gateways as Gateway[], {}, addressPool(scenario.addressPool ?? '127.0.1.0/24'));
+  // As `onramp run` does: only Gateways of our GatewayClasses take pool addresses.
+  const ourClasses = new Set(
+    snapshot.gatewayClasses.filter((c) => c.spec?.controllerName === controllerName).map((c) => c.metadata.name),
+  );
+  const ours = snapshot.gateways.filter((g) => ourClasses.has(g.spec?.gatewayClassName)) as Gateway[];
+  const addresses = scenario.addresses ?? assignAddresses(ours, {}, addressPool(scenario.addressPool ?? '127.0.1.0/24'));
   return {
     snapshot,
     options: { controllerName, addresses, ...(scenario.localAddresses ? { localAddresses: scenario.localAddresses } : {}) },
