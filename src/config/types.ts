@@ -72,6 +72,16 @@ export interface RouteRuleConfig {
   filters: FiltersConfig;
   /** What to do with a matching request. */
   action: ActionConfig;
+  /** Spec (HTTPRouteRule.timeouts), when the rule sets any; absent means the data plane's defaults. */
+  timeouts?: TimeoutsConfig;
+}
+
+/** Timeouts of a rule in milliseconds (spec: HTTPRouteTimeouts, GEP-2257 durations). */
+export interface TimeoutsConfig {
+  /** Whole request, from the gateway receiving it to the response; 0 disables it; null when not set. */
+  request: number | null;
+  /** Each request to a backend; 0 disables it; null when not set. */
+  backendRequest: number | null;
 }
 
 export interface MatchConfig {
