@@ -2,7 +2,15 @@
 // and backends or the fixed answer the spec asks for. Redirects keep their filter: their port and scheme
 // depend on the listener (routing.ts resolves them).
 import type { HTTPRoute, HTTPRouteRule } from '../api/types.ts';
-import type { BackendConfig, DirectResponseConfig, FiltersConfig, MatchConfig, PathModifierConfig } from '../config/types.ts';
+import type {
+  BackendConfig,
+  DirectResponseConfig,
+  FiltersConfig,
+  MatchConfig,
+  PathModifierConfig,
+  TimeoutsConfig,
+} from '../config/types.ts';
+import { durationMs } from '../api/duration.ts';
 import type { HTTPRequestRedirectFilter } from '../api/types.ts';
 import { problem, Reason, type Problem } from './conditions.ts';
 import { resolveBackend, type BackendIndex } from './backends.ts';
@@ -21,6 +29,25 @@ export interface CompiledRule {
   matches: MatchConfig[];
   filters: FiltersConfig;
   action: CompiledAction;
+  /** Present when the rule sets timeouts. */
+  timeouts?: TimeoutsConfig;
+}
+
+/** Spec (HTTPRouteTimeouts): GEP-2257 durations; "0s" disables a timeout. A value that is not one is invalid. */
+function ruleTimeouts(rule: HTTPRouteRule): TimeoutsConfig | Problem | undefined {
+  const t = rule.timeouts;
+  if (t === null || typeof t !== 'object') return undefined;
+  const read = (v: unknown, field: string): number | null | Problem => {
+    if (v === undefined) return null;
+    const ms = typeof v === 'string' ? durationMs(v) : null;
+    return ms ?? problem(Reason.UnsupportedValue, `timeouts.${field} ${JSON.stringify(v)} is not a Gateway API duration`);
+  };
+  const request = read(t.request, 'request');
+  if (request !== null && typeof request === 'object') return request;
+  const backendRequest = read(t.backendRequest, 'backendRequest');
+  if (backendRequest !== null && typeof backendRequest === 'object') return backendRequest;
+  if (request === null && backendRequest === null) return undefined;
+  return { request, backendRequest };
 }
 
 export interface CompiledRoute {
@@ -89,7 +116,9 @@ function compileRule(
     if (weight > 0) backends.push(backend);
   }
 
-  const base = { ruleIndex, ruleName: rule.name ?? null, matches, filters: ruleFilters.filters };
+  const timeouts = ruleTimeouts(rule);
+  if (timeouts && 'reason' in timeouts) return timeouts;
+  const base = { ruleIndex, ruleName: rule.name ?? null, matches, filters: ruleFilters.filters, ...(timeouts ? { timeouts } : {}) };
   if (ruleFilters.unresolved) {
     noteUnresolved(ruleFilters.unresolved);
     return { ...base, action: internalError('a filter of this route rule cannot be resolved') };

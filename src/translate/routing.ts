@@ -68,6 +68,7 @@ function virtualHosts(served: ServedListener, scheme: 'http' | 'https'): Virtual
               match: structuredClone(match),
               filters: structuredClone(rule.filters),
               action: resolveAction(rule.action, scheme, served.state.listener.port),
+              ...(rule.timeouts ? { timeouts: { ...rule.timeouts } } : {}),
             },
           });
         });
