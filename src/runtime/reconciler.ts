@@ -69,6 +69,7 @@ export class Reconciler {
   #lastGood: Snapshot | null = null;
   #rejected: readonly Rejection[] = [];
   #loggedRejections = new Set<string>();
+  #loggedHeld = '';
   #pending: Snapshot | null = null;
   #running: Promise<void> | null = null;
   #generation = 0;
@@ -127,7 +128,11 @@ export class Reconciler {
     const { logger, controllerName } = this.#options;
     this.#noteRejections(received.rejected);
     const { snapshot, held } = holdLastGood(received, this.#lastGood);
-    if (held.length > 0) logger.warn({ objects: held }, 'files have errors; serving the last good version of their objects');
+    const heldNow = held.join(',');
+    if (heldNow !== this.#loggedHeld && held.length > 0) {
+      logger.warn({ objects: held }, 'files have errors; serving the last good version of their objects');
+    }
+    this.#loggedHeld = heldNow;
 
     let addresses: Record<string, string>;
     let result: TranslateResult;
