@@ -185,3 +185,17 @@ export function makeCerts(specs: { cn: string; sans: string[]; ec?: boolean }[])
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A keep-alive agent that counts the connections it opens, to prove that one was reused. */
+export class CountingAgent extends http.Agent {
+  created = 0;
+
+  constructor(maxSockets = 1) {
+    super({ keepAlive: true, maxSockets });
+  }
+
+  override createConnection(...args: Parameters<http.Agent['createConnection']>): ReturnType<http.Agent['createConnection']> {
+    this.created++;
+    return super.createConnection(...args);
+  }
+}
