@@ -13,6 +13,14 @@ export async function runGatewayCommand(options: RunOptions): Promise<number> {
     throw new UsageError(`--address-pool: ${(err as Error).message}`, 'run');
   }
   const logger = createLogger(options.logLevel);
+  // A promise nobody awaited failed: one operation is lost, the served config is intact, so log and go on
+  // rather than take every connection down (Node's default). A thrown exception is different: state may be
+  // broken, so log it in the usual format and exit.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection'));
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
   let gateway;
   try {
     gateway = await startGateway({ ...options, logger });
