@@ -82,3 +82,36 @@ test('check reports rejected objects as file:line: reason and unaccepted route p
   assert.equal(nothing.code, 1);
   assert.match(nothing.stderr, /does-not-exist\.yaml/);
 });
+
+test('check prints the conditions a controller would write for bad references', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'onramp-check-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const routes = path.join(dir, 'routes.yaml');
+  await writeFile(
+    routes,
+    `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: missing-backend, namespace: default}
+spec:
+  parentRefs: [{name: quickstart}]
+  rules: [{backendRefs: [{name: nowhere, port: 80}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: wrong-section, namespace: default}
+spec:
+  parentRefs: [{name: quickstart, sectionName: https}]
+  rules: [{backendRefs: [{name: echo, port: 3000}]}]
+`,
+  );
+  const r = await onramp('check', '-f', QUICKSTART, '-f', routes);
+  assert.equal(r.code, 1, 'a parent that does not accept the route fails the check');
+  const items = (parse(r.stdout) as { items: Item[] }).items;
+  const missing = items.find((i) => i.metadata.name === 'missing-backend')?.status.parents?.[0].conditions;
+  assert.equal(condition(missing, 'Accepted')?.status, 'True');
+  assert.deepEqual([condition(missing, 'ResolvedRefs')?.status, condition(missing, 'ResolvedRefs')?.reason], ['False', 'BackendNotFound']);
+  const wrong = items.find((i) => i.metadata.name === 'wrong-section')?.status.parents?.[0].conditions;
+  assert.deepEqual([condition(wrong, 'Accepted')?.status, condition(wrong, 'Accepted')?.reason], ['False', 'NoMatchingParent']);
+  assert.match(r.stderr, /HTTPRoute default\/wrong-section: parent default\/quickstart\/https: Accepted=False \(NoMatchingParent\)/);
+  assert.doesNotMatch(r.stderr, /missing-backend/);
+});
