@@ -1,5 +1,5 @@
 // Config (the IR) → the tables the hot path walks. Runs in apply(), never per request.
-import type { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import type {
   BackendConfig,
   Config,
@@ -22,7 +22,7 @@ import type { Redirect } from './http/filters/redirect.ts';
 import { compileMatch, PATH_PREFIX } from './http/match.ts';
 import type { CompiledMatch } from './http/match.ts';
 import { WeightedPicker } from './http/upstream/balancer.ts';
-import { endpointKey } from './http/upstream/pools.ts';
+import { endpointKey, poolKey } from './http/upstream/pools.ts';
 import type { EndpointPools } from './http/upstream/pools.ts';
 import { compilePortTLS } from './tls/contexts.ts';
 import type { PortTLS, SecureContextCache } from './tls/contexts.ts';
@@ -41,7 +41,7 @@ export interface UpstreamEndpoint {
   key: string;
   address: string;
   port: number;
-  pool: Pool;
+  pool: Dispatcher;
 }
 
 /** The filters of a rule or backendRef that change the request or the answer; null stages are skipped. */
@@ -101,7 +101,7 @@ export interface CompiledPort {
 
 export interface CompiledConfig {
   ports: Map<string, CompiledPort>;
-  /** Every endpoint some backend names, to close the pools of the others. */
+  /** The pool key of every endpoint some backend names, to close the pools of the others. */
   endpointKeys: Set<string>;
 }
 
@@ -132,8 +132,9 @@ function compileBackend(b: BackendConfig, matchPrefix: string | null, deps: Comp
   else {
     for (const e of b.endpoints) {
       const key = endpointKey(e.address, e.port);
-      keys.add(key);
-      endpoints.push({ key, address: e.address, port: e.port, pool: deps.pools.obtain(e.address, e.port) });
+      const pool = poolKey(key, b.protocol);
+      keys.add(pool);
+      endpoints.push({ key, address: e.address, port: e.port, pool: deps.pools.obtain(pool, b.protocol, key) });
     }
   }
   return {

@@ -1,30 +1,34 @@
-// Keep-alive connection pools, one per endpoint, shared by every config that names the endpoint.
-import { Pool } from 'undici';
+// Keep-alive connection pools, one per endpoint and protocol, shared by every config that names the endpoint.
+import { H2CClient, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Logger } from '../../../log.ts';
 
 /** How long an idle upstream connection is kept; below the usual 5 s server keep-alive to avoid races. */
 const KEEP_ALIVE_MS = 4_000;
 
 export class EndpointPools {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, Dispatcher>();
   private readonly logger: Logger;
 
   constructor(logger: Logger) {
     this.logger = logger;
   }
 
-  /** The pool for `address:port`, created on first use. */
-  obtain(address: string, port: number): Pool {
-    const key = endpointKey(address, port);
+  /**
+   * The pool for an endpoint key (see poolKey), created on first use: HTTP/1.1 keep-alive connections, or
+   * one HTTP/2 cleartext connection with multiplexed streams for `h2c` (appProtocol kubernetes.io/h2c).
+   */
+  obtain(key: string, protocol: 'http/1.1' | 'h2c', origin: string): Dispatcher {
     let pool = this.pools.get(key);
     if (pool === undefined) {
-      pool = new Pool(`http://${key}`, {
+      const options = {
         keepAliveTimeout: KEEP_ALIVE_MS,
         keepAliveMaxTimeout: KEEP_ALIVE_MS,
         // The proxy streams bodies of any size for as long as both sides keep sending.
         bodyTimeout: 0,
         headersTimeout: 0,
-      });
+      };
+      pool = protocol === 'h2c' ? new H2CClient(`http://${origin}`, options) : new Pool(`http://${origin}`, options);
       this.pools.set(key, pool);
     }
     return pool;
@@ -46,6 +50,12 @@ export class EndpointPools {
   }
 }
 
+/** `address:port` with IPv6 addresses in brackets. */
 export function endpointKey(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** The pool of an endpoint for one upstream protocol. */
+export function poolKey(origin: string, protocol: 'http/1.1' | 'h2c'): string {
+  return protocol === 'h2c' ? `h2c://${origin}` : origin;
 }
