@@ -3,9 +3,16 @@
 //
 //   npm run conformance [-- --cases DIR] [--profile NAME...] [--run CASE...] [--report FILE]
 //                          [--timeout SECONDS] [--keep] [--list] [--all-features]
+//                          [--address-pool CIDR] [--backend-pool CIDR] [--channel standard|experimental]
+//
+// --profile: default every profile whose core features src/features.ts claims. --timeout: how long a status
+// or traffic expectation may take to hold (default 20). --keep: keep the temporary folder (manifests as
+// onramp saw them, certificates, onramp.log). --list: print the selected cases and whether they would run.
+// --all-features: run cases as if every feature of the profiles were claimed, to see what is ready to claim.
 //
 // Exit status: 0 when every case that ran passed, 1 when one failed (or setup failed), 2 on a usage error.
 
+import { randomInt } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GATEWAY_API_VERSION, DEFAULT_CONTROLLER_NAME, IMPLEMENTATION, SUPPORTED_FEATURES } from '../../src/features.ts';
@@ -42,9 +49,11 @@ export interface RunArgs {
 }
 
 export function parseArgs(argv: readonly string[]): RunArgs {
+  // Each run takes its own 127.N.0.0/16 corner of loopback so that runs on one machine do not collide.
+  const n = randomInt(64, 128);
   const args: RunArgs = {
     casesDir: null, profiles: [], run: [], report: 'conformance-report.yaml', timeoutSeconds: 20, keep: false,
-    list: false, addressPool: '127.0.1.0/24', backendPool: '127.0.2.0/24', channel: 'standard', logLevel: 'info', allFeatures: false,
+    list: false, addressPool: `127.${n}.1.0/24`, backendPool: `127.${n}.2.0/24`, channel: 'standard', logLevel: 'info', allFeatures: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -201,7 +210,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     gatewayClassName: 'gateway-conformance',
     addressPool: args.addressPool,
     backendAddresses: addressRange(args.backendPool),
-    usableAddresses: ['127.0.5.10'],
+    // A loopback address outside both pools is usable; a documentation address (RFC 5737) is not.
+    usableAddresses: [addressRange(args.addressPool)[0].replace(/\.\d+\.\d+$/, '.5.10')],
     unusableAddresses: ['203.0.113.10'],
     statusTimeoutMs: args.timeoutSeconds * 1000,
     logLevel: args.logLevel,
