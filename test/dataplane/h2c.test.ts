@@ -18,7 +18,7 @@ describe('h2c backends', () => {
   before(async () => {
     // Accepts only HTTP/2: an HTTP/1.1 request would fail, so a 200 proves the upstream protocol.
     server = http2.createServer();
-    server.on('stream', (stream, headers) => {
+    server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
