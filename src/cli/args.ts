@@ -70,19 +70,111 @@ function logLevel(value: string | undefined, command: string): string {
   return level;
 }
 
-function files(values: string[] | undefined, positionals: string[], command: string): string[] {
+function files(values: string[], positionals: string[], command: string): string[] {
   // `-f a -f b` and `-f a b` both work: kubectl users write the first, shell globs produce the second.
-  const paths = [...(values ?? []), ...positionals];
+  const paths = [...values, ...positionals];
   if (paths.length === 0) throw new UsageError('at least one -f PATH (file or folder of manifests) is required', command);
   return paths;
 }
 
-function parse(argv: string[], options: ParseArgsOptionsConfig, command: string): { values: Record<string, unknown>; positionals: string[] } {
+/** Parsed flags of one command, read through typed getters so callers need no casts. */
+interface Flags {
+  str(name: string): string | undefined;
+  list(name: string): string[];
+  positionals: string[];
+}
+
+function parse(argv: string[], options: ParseArgsOptionsConfig, command: string): Flags {
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message, command);
   }
+  const { values, positionals } = parsed;
+  return {
+    str: (name) => (typeof values[name] === 'string' ? values[name] : undefined),
+    list: (name) => (Array.isArray(values[name]) ? (values[name] as string[]) : []),
+    positionals,
+  };
+}
+
+function parseRun(argv: string[]): RunOptions {
+  const f = parse(
+    argv,
+    {
+      file: { type: 'string', short: 'f', multiple: true },
+      'controller-name': { type: 'string' },
+      'admin-address': { type: 'string' },
+      'admin-port': { type: 'string' },
+      'address-pool': { type: 'string' },
+      'log-level': { type: 'string' },
+      echo: { type: 'string' },
+    },
+    'run',
+  );
+  const echo = f.str('echo');
+  return {
+    paths: files(f.list('file'), f.positionals, 'run'),
+    controllerName: f.str('controller-name') ?? DEFAULT_CONTROLLER_NAME,
+    adminAddress: f.str('admin-address') ?? DEFAULT_ADMIN_ADDRESS,
+    adminPort: port(f.str('admin-port'), '--admin-port', DEFAULT_ADMIN_PORT, 'run'),
+    addressPool: f.str('address-pool') ?? DEFAULT_ADDRESS_POOL,
+    logLevel: logLevel(f.str('log-level'), 'run'),
+    echoPort: echo === undefined ? null : port(echo, '--echo', 0, 'run', false),
+  };
+}
+
+function parseCheck(argv: string[]): CheckOptions {
+  const f = parse(
+    argv,
+    {
+      file: { type: 'string', short: 'f', multiple: true },
+      output: { type: 'string', short: 'o' },
+      'controller-name': { type: 'string' },
+      'address-pool': { type: 'string' },
+    },
+    'check',
+  );
+  const output = f.str('output') ?? 'yaml';
+  if (output !== 'yaml' && output !== 'json') throw new UsageError(`-o must be yaml or json, got "${output}"`, 'check');
+  return {
+    paths: files(f.list('file'), f.positionals, 'check'),
+    output,
+    controllerName: f.str('controller-name') ?? DEFAULT_CONTROLLER_NAME,
+    addressPool: f.str('address-pool') ?? DEFAULT_ADDRESS_POOL,
+  };
+}
+
+function parseEcho(argv: string[]): EchoOptions {
+  const f = parse(
+    argv,
+    {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      namespace: { type: 'string' },
+      pod: { type: 'string' },
+      service: { type: 'string' },
+      'h2c-port': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+    'echo',
+  );
+  if (f.positionals.length > 0) throw new UsageError(`unexpected argument "${f.positionals[0]}"`, 'echo');
+  const options: EchoOptions = {
+    host: f.str('host') ?? '127.0.0.1',
+    port: port(f.str('port'), '--port', 3000, 'echo'),
+    logLevel: logLevel(f.str('log-level'), 'echo'),
+  };
+  const namespace = f.str('namespace');
+  const pod = f.str('pod');
+  const service = f.str('service');
+  const h2cPort = f.str('h2c-port');
+  if (namespace !== undefined) options.namespace = namespace;
+  if (pod !== undefined) options.pod = pod;
+  if (service !== undefined) options.service = service;
+  if (h2cPort !== undefined) options.h2cPort = port(h2cPort, '--h2c-port', 0, 'echo');
+  return options;
 }
 
 export function parseCommand(argv: readonly string[]): Command {
@@ -95,84 +187,12 @@ export function parseCommand(argv: readonly string[]): Command {
     throw new UsageError(first.startsWith('-') ? `unknown option "${first}"` : `unknown command "${first}"`);
   }
   if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', topic: first };
-
-  if (first === 'run') {
-    const { values, positionals } = parse(
-      rest,
-      {
-        file: { type: 'string', short: 'f', multiple: true },
-        'controller-name': { type: 'string' },
-        'admin-address': { type: 'string' },
-        'admin-port': { type: 'string' },
-        'address-pool': { type: 'string' },
-        'log-level': { type: 'string' },
-        echo: { type: 'string' },
-      },
-      'run',
-    );
-    const v = values as Record<string, string | string[] | undefined>;
-    return {
-      command: 'run',
-      options: {
-        paths: files(v.file as string[] | undefined, positionals, 'run'),
-        controllerName: (v['controller-name'] as string | undefined) ?? DEFAULT_CONTROLLER_NAME,
-        adminAddress: (v['admin-address'] as string | undefined) ?? DEFAULT_ADMIN_ADDRESS,
-        adminPort: port(v['admin-port'] as string | undefined, '--admin-port', DEFAULT_ADMIN_PORT, 'run'),
-        addressPool: (v['address-pool'] as string | undefined) ?? DEFAULT_ADDRESS_POOL,
-        logLevel: logLevel(v['log-level'] as string | undefined, 'run'),
-        echoPort: v.echo === undefined ? null : port(v.echo as string, '--echo', 0, 'run', false),
-      },
-    };
+  switch (first) {
+    case 'run':
+      return { command: 'run', options: parseRun(rest) };
+    case 'check':
+      return { command: 'check', options: parseCheck(rest) };
+    default:
+      return { command: 'echo', options: parseEcho(rest) };
   }
-
-  if (first === 'check') {
-    const { values, positionals } = parse(
-      rest,
-      {
-        file: { type: 'string', short: 'f', multiple: true },
-        output: { type: 'string', short: 'o' },
-        'controller-name': { type: 'string' },
-        'address-pool': { type: 'string' },
-      },
-      'check',
-    );
-    const v = values as Record<string, string | string[] | undefined>;
-    const output = (v.output as string | undefined) ?? 'yaml';
-    if (output !== 'yaml' && output !== 'json') throw new UsageError(`-o must be yaml or json, got "${output}"`, 'check');
-    return {
-      command: 'check',
-      options: {
-        paths: files(v.file as string[] | undefined, positionals, 'check'),
-        output,
-        controllerName: (v['controller-name'] as string | undefined) ?? DEFAULT_CONTROLLER_NAME,
-        addressPool: (v['address-pool'] as string | undefined) ?? DEFAULT_ADDRESS_POOL,
-      },
-    };
-  }
-
-  const { values, positionals } = parse(
-    rest,
-    {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      namespace: { type: 'string' },
-      pod: { type: 'string' },
-      service: { type: 'string' },
-      'h2c-port': { type: 'string' },
-      'log-level': { type: 'string' },
-    },
-    'echo',
-  );
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, 'echo');
-  const v = values as Record<string, string | undefined>;
-  const options: EchoOptions = {
-    host: v.host ?? '127.0.0.1',
-    port: port(v.port, '--port', 3000, 'echo'),
-    logLevel: logLevel(v['log-level'], 'echo'),
-  };
-  if (v.namespace !== undefined) options.namespace = v.namespace;
-  if (v.pod !== undefined) options.pod = v.pod;
-  if (v.service !== undefined) options.service = v.service;
-  if (v['h2c-port'] !== undefined) options.h2cPort = port(v['h2c-port'], '--h2c-port', 0, 'echo');
-  return { command: 'echo', options };
 }
