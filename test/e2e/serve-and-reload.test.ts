@@ -85,8 +85,15 @@ test('onramp run serves, reloads on edits, survives bad edits and stops on SIGTE
     assert.deepEqual((body as { items: unknown[] }).items, []);
   });
 
-  await t.test('SIGTERM shuts down gracefully with exit code 0', async () => {
-    assert.equal(await onramp.stop(), 0);
+  await t.test('SIGTERM lets the request in flight finish, then exits 0', async () => {
+    const slow = request(GATEWAY, PORT, 'www.example.com', '/slow?delay=700ms');
+    // Once the backend has the request, it is in flight through the gateway.
+    await eventually(() => v1.requests.some((r) => r.path.startsWith('/slow')), 'the slow request to reach the backend');
+    const stopped = onramp.stop();
+    const answer = await slow;
+    assert.equal(answer.status, 200);
+    assert.equal(JSON.parse(answer.body).path, '/slow?delay=700ms');
+    assert.equal(await stopped, 0);
     await assert.rejects(request(GATEWAY, PORT, 'www.example.com', '/'));
   });
 });
