@@ -157,6 +157,8 @@ export function noteAction(text: string): NoteAction | null {
   if (m !== null && text.includes('setupEndpointSlices')) return fillEndpointSlices(m[1], m[2]);
   m = /reads (GatewayClass|Gateway|HTTPRoute|BackendTLSPolicy) (?:([\w.-]+)\/)?([\w.-]+) before and after the merge patch above and requires metadata\.generation to have changed/.exec(text);
   if (m !== null) return generationChanged(m[1], m[2], m[3]);
+  m = /^The official test reads (GatewayClass|Gateway|HTTPRoute|BackendTLSPolicy) (?:([\w.-]+)\/)?([\w.-]+) before the patch and again after the checks above, and requires metadata\.generation to differ/.exec(text);
+  if (m !== null) return generationChanged(m[1], m[2], m[3]);
   m = /^HTTPRouteMustHaveNoAcceptedParents\(([\w.-]+)\/([\w.-]+)\)/.exec(text);
   if (m !== null) return atMostOneParent(m[1], m[2]);
   m = /^Official follow-up loop: send (\d+) more requests GET (\S+) through [\w.-]+, one after another, without retries\..*the request header `Backend`/.exec(text);
