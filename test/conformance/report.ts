@@ -93,13 +93,15 @@ export function profileReport(profile: Profile, results: readonly CaseResult[], 
 
 export function buildReport(input: ReportInput): Record<string, unknown> {
   const succeededProvisionalTests = input.results.filter((r) => r.provisional && r.outcome === 'passed').map((r) => r.name).sort();
+  const i = input.implementation;
+  // Keys in the order the published reports have them (Go's YAML encoder sorts them).
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'ConformanceReport',
     date: input.date,
     gatewayAPIChannel: input.gatewayAPIChannel,
     gatewayAPIVersion: input.gatewayAPIVersion,
-    implementation: input.implementation,
+    implementation: { contact: i.contact, organization: i.organization, project: i.project, url: i.url, version: i.version },
+    kind: 'ConformanceReport',
     mode: input.mode,
     profiles: input.profiles.map((p) => profileReport(p, input.results, input.supportedFeatures)),
     ...(succeededProvisionalTests.length > 0 ? { succeededProvisionalTests } : {}),
