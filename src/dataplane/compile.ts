@@ -76,6 +76,8 @@ export interface CompiledRule {
   picker: WeightedPicker | null;
   redirect: Redirect | null;
   direct: LocalAnswer | null;
+  /** Milliseconds the answer may take (the shorter of the rule's request and backendRequest timeouts); 0: none. */
+  timeoutMs: number;
 }
 
 export interface CompiledVirtualHost {
@@ -162,6 +164,7 @@ function compileRule(r: RouteRuleConfig, scheme: 'http' | 'https', deps: Compile
     picker: null,
     redirect: null,
     direct: null,
+    timeoutMs: effectiveTimeout(r),
   };
   const a = r.action;
   if (a.type === 'redirect') {
@@ -182,6 +185,18 @@ function compileRule(r: RouteRuleConfig, scheme: 'http' | 'https', deps: Compile
     }
   }
   return rule;
+}
+
+/**
+ * Spec (HTTPRouteTimeouts): `request` bounds the whole answer, `backendRequest` each backend request; without
+ * retries one backend request serves the whole answer, so the shorter of the two applies. 0 disables one.
+ */
+function effectiveTimeout(r: RouteRuleConfig): number {
+  let ms = 0;
+  for (const t of [r.timeouts?.request, r.timeouts?.backendRequest]) {
+    if (typeof t === 'number' && t > 0 && (ms === 0 || t < ms)) ms = t;
+  }
+  return ms;
 }
 
 function compileListener(l: ListenerConfig, deps: CompileDeps, keys: Set<string>): CompiledListener {

@@ -33,6 +33,7 @@ describe('upstream', () => {
         res.on('close', () => signalAbort());
         return;
       }
+      if (req.url === '/silent') return; // never answers
       if (req.url === '/garbage') {
         req.socket.end('this is not HTTP\r\n\r\n');
         return;
@@ -54,6 +55,10 @@ describe('upstream', () => {
         rule(forward(backend('body', [{ address: '127.0.0.1', port: bodyPort }])), { path: '/body' }),
         rule(forward(backend('body', [{ address: '127.0.0.1', port: bodyPort }])), { path: '/hang' }),
         rule(forward(backend('body', [{ address: '127.0.0.1', port: bodyPort }])), { path: '/garbage' }),
+        {
+          ...rule(forward(backend('body', [{ address: '127.0.0.1', port: bodyPort }])), { path: '/silent' }),
+          timeouts: { request: 2000, backendRequest: 150 },
+        },
         rule(forward(backend('v3', ep(2))), { path: '/' }),
       ]),
     );
@@ -98,6 +103,11 @@ describe('upstream', () => {
     assert.equal(dead.status, 502);
     assert.match(dead.headers['content-type'] ?? '', /text\/plain/);
     assert.equal((await request({ address: ADDRESS, port: p, path: '/garbage' })).status, 502);
+  });
+
+  it('answers 504 when the backend does not answer within the rule timeout', async () => {
+    const a = await request({ address: ADDRESS, port: p, path: '/silent' });
+    assert.equal(a.status, 504);
   });
 
   it('sets X-Forwarded-For, -Proto and -Host and keeps the Host', async () => {

@@ -105,6 +105,7 @@ export function handleRequest(port: CompiledPort, req: IncomingMessage, res: Ser
         headers,
         ruleFilters: rule.filters,
         backendFilters: backend.filters,
+        timeoutMs: rule.timeoutMs,
       },
       logger,
     );

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../../log.ts';
 import type { CompiledFilters } from '../../compile.ts';
-import { sendLocal, UPSTREAM_FAILED } from '../../errors.ts';
+import { sendLocal, UPSTREAM_FAILED, UPSTREAM_TIMEOUT } from '../../errors.ts';
 import { applyHeaderEdits } from '../filters/header-edits.ts';
 import { forwardResponseHeaders } from '../headers.ts';
 
@@ -19,7 +19,12 @@ export interface ForwardTarget {
   /** Response header edits: the rule's, then the backendRef's. */
   ruleFilters: CompiledFilters | null;
   backendFilters: CompiledFilters | null;
+  /** Milliseconds until the gateway gives up with 504; 0 for no limit. */
+  timeoutMs: number;
 }
+
+/** Marks an upstream request the gateway aborted because its timeout passed. */
+class UpstreamTimeout extends Error {}
 
 /** Whether the request carries a body to stream upstream (RFC 9112 §6.3). */
 function hasBody(req: IncomingMessage): boolean {
@@ -37,6 +42,7 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
   private readonly backendFilters: CompiledFilters | null;
   private controller: Controller | null = null;
   private done = false;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(req: IncomingMessage, res: ServerResponse, target: ForwardTarget, logger: Logger) {
     this.req = req;
@@ -45,6 +51,7 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     this.ruleFilters = target.ruleFilters;
     this.backendFilters = target.backendFilters;
     res.once('close', this.onClientClose);
+    if (target.timeoutMs > 0) this.timer = setTimeout(this.onTimeout, target.timeoutMs).unref();
     const body = hasBody(req) ? req : null;
     if (body === null) req.resume();
     target.pool.dispatch(
@@ -65,6 +72,13 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     if (!this.done && this.controller !== null && !this.controller.aborted) {
       this.controller.abort(new Error('client closed the connection'));
     }
+  };
+
+  private readonly onTimeout = (): void => {
+    this.timer = null;
+    if (this.done) return;
+    if (this.controller !== null && !this.controller.aborted) this.controller.abort(new UpstreamTimeout('timeout'));
+    else this.finish(new UpstreamTimeout('timeout'));
   };
 
   private readonly onDrain = (): void => {
@@ -93,18 +107,26 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.done = true;
+    if (this.timer !== null) clearTimeout(this.timer);
     this.res.end();
   }
 
   onResponseError(_controller: Controller, err: Error): void {
+    this.finish(err);
+  }
+
+  private finish(err: Error): void {
+    if (this.done) return;
     this.done = true;
+    if (this.timer !== null) clearTimeout(this.timer);
     if (this.res.destroyed) return;
     if (this.res.headersSent) {
       // The answer is half written: the only honest signal left is to cut the connection.
       this.res.destroy();
       return;
     }
+    const timedOut = err instanceof UpstreamTimeout;
     this.logger.debug({ error: err.message, path: this.req.url }, 'upstream request failed');
-    sendLocal(this.res, UPSTREAM_FAILED);
+    sendLocal(this.res, timedOut ? UPSTREAM_TIMEOUT : UPSTREAM_FAILED);
   }
 }
