@@ -18,6 +18,8 @@ export interface CaseState {
   generationBeforePatch: Map<string, number>;
   /** The last http step run, for notes that say "the step above". */
   lastHttp?: HttpStep;
+  /** The Gateway of the last expect-status step about a Gateway. */
+  lastGateway?: { name: string; namespace?: string };
 }
 
 /**
@@ -151,6 +153,52 @@ function mirrorDistribution(mirror: string, batch: number, low: number, high: nu
   };
 }
 
+interface StatusAddress {
+  type?: string;
+  value?: string;
+}
+
+async function gatewayAddresses(suite: Suite, name: string, namespace: string | undefined): Promise<StatusAddress[]> {
+  const item = findItem(await suite.gateway!.statusItems(), 'Gateway', name, namespace);
+  return (item?.status?.addresses ?? []) as StatusAddress[];
+}
+
+/** GatewayMustHaveAddress of GatewayStaticAddresses: exactly the usable address, typed as requested. */
+function finalAddressCheck(): NoteAction {
+  return async (suite, state, timeoutMs) => {
+    const gw = state.lastGateway;
+    if (gw === undefined) return 'no Gateway step before the address check';
+    const usable = suite.options.usableAddresses[0];
+    const deadline = Date.now() + timeoutMs;
+    let why = '';
+    for (;;) {
+      const addresses = await gatewayAddresses(suite, gw.name, gw.namespace);
+      const values = addresses.map((a) => a.value);
+      if (addresses.length !== 1) why = `want exactly 1 status address, have ${values.join(', ') || 'none'}`;
+      else if (!values.includes(usable)) why = `status addresses ${values.join(', ')} lack the usable address ${usable}`;
+      else if (values.some((v) => suite.options.unusableAddresses.includes(v ?? '') || v === 'fake address teehee!')) why = `status addresses ${values.join(', ')} hold an unusable address`;
+      else if (addresses[0].type !== 'IPAddress') why = `status address type ${addresses[0].type}, want IPAddress`;
+      else return null;
+      if (Date.now() >= deadline) return why;
+      await sleep(200);
+    }
+  };
+}
+
+/** WaitForGatewayAddress: at least one status address with its type set. */
+function typedAddress(name: string): NoteAction {
+  return async (suite, state, timeoutMs) => {
+    const namespace = state.lastGateway?.namespace ?? 'gateway-conformance-infra';
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const addresses = await gatewayAddresses(suite, name, namespace);
+      if (addresses.some((a) => typeof a.type === 'string' && a.type !== '')) return null;
+      if (Date.now() >= deadline) return `Gateway ${namespace}/${name} has no typed status address`;
+      await sleep(200);
+    }
+  };
+}
+
 /** The action a note asks for, or null when the runner cannot carry it out. */
 export function noteAction(text: string): NoteAction | null {
   let m = /Pods of Deployment ([\w.-]+)\/([\w.-]+) and merge-patches each EndpointSlice/.exec(text);
@@ -167,6 +215,10 @@ export function noteAction(text: string): NoteAction | null {
   if (m !== null) return mirrorDistribution(m[1], Number(m[2]), Number(m[3]), Number(m[4]));
   if (httpExtras(text) !== null) return coveredByStep; // Merged into the http step before it (run.ts).
   if (/^CORS preflight \(OPTIONS\) steps below: the official test sets ExpectedRequest\{Method: OPTIONS, Host: "", Path: ""/.test(text)) return coveredByStep; // http.ts compares so.
+  if (/^Setup required by the official test \(suite options UsableNetworkAddresses \/ UnusableNetworkAddresses\)/.test(text)) return coveredByStep; // manifests.ts substitutes so.
+  if (/^Final address check: within \d+s \(GatewayMustHaveAddress\) status\.addresses must have exactly 1 entry/.test(text)) return finalAddressCheck();
+  m = /^WaitForGatewayAddress\(([\w.-]+), listener [\w.-]+\)/.exec(text);
+  if (m !== null && text.includes('must report at least one entry in status.addresses whose type is set')) return typedAddress(m[1]);
   if (/^kubernetes\.NamespacesMustBeReady\(/.test(text)) return podsReady;
   if (/^GatewayMustHaveZeroRoutes\(/.test(text) && text.includes('The expect-status step above expresses the second form')) return coveredByStep;
   if (/&uuid=<fresh random UUID>/.test(text)) return coveredByStep; // http.ts appends a fresh uuid to /retry/ probes.

@@ -78,8 +78,11 @@ async function plainTarget(suite: Suite, gw: { name: string; namespace?: string 
 export async function runStep(suite: Suite, c: Case, step: Step, t: StepTimeouts, state: CaseState): Promise<string | null> {
   const body = step.body;
   switch (step.kind) {
-    case 'expect-status':
-      return suite.waitStatus(body as unknown as ExpectStatus, t.statusMs);
+    case 'expect-status': {
+      const want = body as unknown as ExpectStatus;
+      if (want.kind === 'Gateway') state.lastGateway = { name: want.name, namespace: want.namespace };
+      return suite.waitStatus(want, t.statusMs);
+    }
     case 'http': {
       state.lastHttp = body as unknown as HttpStep;
       return httpStep(suite, state.lastHttp, t);
