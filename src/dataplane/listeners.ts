@@ -114,9 +114,12 @@ export class PortListener {
 
   /** Stops accepting, lets in-flight requests finish and closes the connections. */
   async close(graceMs: number): Promise<void> {
-    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+    // The socket stops accepting at once; its close callback waits for the accepted connections, which the
+    // retiring generations end (idle at once, busy after their answer, stragglers after graceMs).
+    const closed = new Promise<void>((resolve) => this.socket.close(() => resolve()));
     this.track(this.generation.retire(graceMs));
     await Promise.all([...this.retiring]);
+    await closed;
   }
 
   private track(p: Promise<void>): void {
@@ -134,7 +137,7 @@ export class PortListener {
   private createGeneration(protocol: 'HTTP' | 'HTTPS'): Generation {
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       if (gen.closing) res.shouldKeepAlive = false;
-      handleRequest(this.current, req, res, this.logger);
+      handleRequest(this.current, req, res, gen, this.logger);
     };
     // HTTPS connections reach the same kind of server once terminateTLS has made them TLS sockets.
     const server = http.createServer(onRequest);

@@ -1,5 +1,6 @@
 // Listening sockets by diff: open new keys, keep unchanged ones, close removed ones, report bind failures.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createDataPlane } from '../../src/dataplane/index.ts';
@@ -57,6 +58,32 @@ describe('ports by diff', () => {
     assert.deepEqual((await dp.apply(config([httpPort(A, pa), httpPort(B, pb)]))).failed, []);
     await echo({ address: A, port: pa });
     agent.destroy();
+  });
+
+  it('lets a request in flight on a removed port finish, then closes its connection', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let arrived: () => void = () => undefined;
+    const seen = new Promise<void>((resolve) => (arrived = resolve));
+    const held = http.createServer((_req, res) => {
+      arrived();
+      void gate.then(() => res.end('finished'));
+    });
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    const hp = (held.address() as net.AddressInfo).port;
+    const to = forward(backend('held', [{ address: '127.0.0.1', port: hp }]));
+    await dp.apply(config([port(A, pa, [listener('ns/gw/a', null, [vhost('*', [rule(to)])])]), httpPort(B, pb)]));
+    const inFlight = request({ address: A, port: pa, agent: new CountingAgent() });
+    await seen;
+    await dp.apply(config([httpPort(B, pb)]));
+    assert.equal(await refused(A, pa), true);
+    release();
+    const a = await inFlight;
+    assert.equal(a.status, 200);
+    assert.equal(a.body, 'finished');
+    assert.equal(a.headers.connection, 'close');
+    held.closeAllConnections();
+    await new Promise((resolve) => held.close(resolve));
   });
 
   it('reports a port it cannot bind and still serves the others', async () => {

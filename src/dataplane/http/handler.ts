@@ -79,7 +79,13 @@ function sendRedirect(rule: CompiledRule, view: RequestView, req: IncomingMessag
   res.end();
 }
 
-export function handleRequest(port: CompiledPort, req: IncomingMessage, res: ServerResponse, logger: Logger): void {
+export function handleRequest(
+  port: CompiledPort,
+  req: IncomingMessage,
+  res: ServerResponse,
+  server: { readonly closing: boolean },
+  logger: Logger,
+): void {
   try {
     const routed = route(port, req);
     if ('status' in routed) return sendLocal(res, routed);
@@ -106,6 +112,7 @@ export function handleRequest(port: CompiledPort, req: IncomingMessage, res: Ser
         ruleFilters: rule.filters,
         backendFilters: backend.filters,
         timeoutMs: rule.timeoutMs,
+        server,
       },
       logger,
     );

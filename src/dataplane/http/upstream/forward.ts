@@ -21,6 +21,8 @@ export interface ForwardTarget {
   backendFilters: CompiledFilters | null;
   /** Milliseconds until the gateway gives up with 504; 0 for no limit. */
   timeoutMs: number;
+  /** The server the request arrived on; once it is closing, answers end their connection. */
+  server: { readonly closing: boolean };
 }
 
 /** Marks an upstream request the gateway aborted because its timeout passed. */
@@ -43,6 +45,7 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
   private controller: Controller | null = null;
   private done = false;
   private timer: NodeJS.Timeout | null = null;
+  private readonly server: { readonly closing: boolean };
 
   constructor(req: IncomingMessage, res: ServerResponse, target: ForwardTarget, logger: Logger) {
     this.req = req;
@@ -50,6 +53,7 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     this.logger = logger;
     this.ruleFilters = target.ruleFilters;
     this.backendFilters = target.backendFilters;
+    this.server = target.server;
     res.once('close', this.onClientClose);
     if (target.timeoutMs > 0) this.timer = setTimeout(this.onTimeout, target.timeoutMs).unref();
     const body = hasBody(req) ? req : null;
@@ -94,6 +98,8 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     let list = forwardResponseHeaders(headers);
     if (this.ruleFilters?.responseHeaders) list = applyHeaderEdits(this.ruleFilters.responseHeaders, list);
     if (this.backendFilters?.responseHeaders) list = applyHeaderEdits(this.backendFilters.responseHeaders, list);
+    // The port closed or changed protocol while this request was in flight: do not keep its connection.
+    if (this.server.closing) this.res.shouldKeepAlive = false;
     if (statusMessage) this.res.writeHead(statusCode, statusMessage, list);
     else this.res.writeHead(statusCode, list);
   }
