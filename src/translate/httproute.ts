@@ -1,7 +1,8 @@
 // One HTTPRoute's rules, compiled once whatever listener they end up on: matches with defaults, filters,
 // and backends or the fixed answer the spec asks for. Redirects keep their filter: their port and scheme
 // depend on the listener (routing.ts resolves them).
-import type { HTTPRoute, HTTPRouteRule } from '../api/types.ts';
+import { durationMs } from '../api/duration.ts';
+import type { HTTPRequestRedirectFilter, HTTPRoute, HTTPRouteRule } from '../api/types.ts';
 import type {
   BackendConfig,
   DirectResponseConfig,
@@ -10,13 +11,11 @@ import type {
   PathModifierConfig,
   TimeoutsConfig,
 } from '../config/types.ts';
-import { durationMs } from '../api/duration.ts';
-import type { HTTPRequestRedirectFilter } from '../api/types.ts';
 import { problem, Reason, type Problem } from './conditions.ts';
 import { resolveBackend, type BackendIndex } from './backends.ts';
 import { hasFilters, translateFilters } from './filters.ts';
-import { translateMatch } from './matches.ts';
 import { list } from './input.ts';
+import { translateMatch } from './matches.ts';
 
 export type CompiledAction =
   | { type: 'forward'; backends: BackendConfig[] }
@@ -95,7 +94,7 @@ function compileRule(
   // Every backendRef is resolved, also those of weight 0, so that ResolvedRefs reports each bad reference.
   const backends: BackendConfig[] = [];
   for (const ref of list(rule.backendRefs)) {
-    const weight = ref.weight ?? 1;
+    const weight = typeof ref.weight === 'number' && ref.weight > 0 ? ref.weight : ref.weight === undefined ? 1 : 0;
     const resolved = resolveBackend(ref, route.kind, routeNamespace, weight, index);
     if (resolved.problem) noteUnresolved(resolved.problem);
     const backendFilters = translateFilters(ref.filters);
@@ -118,7 +117,8 @@ function compileRule(
 
   const timeouts = ruleTimeouts(rule);
   if (timeouts && 'reason' in timeouts) return timeouts;
-  const base = { ruleIndex, ruleName: rule.name ?? null, matches, filters: ruleFilters.filters, ...(timeouts ? { timeouts } : {}) };
+  const ruleName = typeof rule.name === 'string' && rule.name !== '' ? rule.name : null;
+  const base = { ruleIndex, ruleName, matches, filters: ruleFilters.filters, ...(timeouts ? { timeouts } : {}) };
   if (ruleFilters.unresolved) {
     noteUnresolved(ruleFilters.unresolved);
     return { ...base, action: internalError('a filter of this route rule cannot be resolved') };
