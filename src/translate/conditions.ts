@@ -37,6 +37,7 @@ export const Reason = {
   InvalidCertificateRef: 'InvalidCertificateRef',
   InvalidRouteKinds: 'InvalidRouteKinds',
   RefNotPermitted: 'RefNotPermitted',
+  NoValidCACertificate: 'NoValidCACertificate',
   // Route.
   NotAllowedByListeners: 'NotAllowedByListeners',
   NoMatchingListenerHostname: 'NoMatchingListenerHostname',

@@ -99,12 +99,35 @@ export function validateListener(
   const kinds = routeKinds(listener);
   state.supportedKinds = kinds.supportedKinds;
   state.unresolvedRefs = kinds.problem;
+  if (clientValidationRequested(gateway, listener)) {
+    // The spec's reason for a listener that cannot validate client certificates (GatewayTLSConfig.frontend).
+    state.notAccepted ??= problem(
+      Reason.NoValidCACertificate,
+      'client certificate validation (spec.tls.frontend) is not supported by onramp yet; the listener is not served',
+    );
+  }
   if (listener.protocol === 'HTTPS') {
     state.certificates = resolveListenerCertificates(gateway, listener, secrets, grants);
     // A certificate problem is reported before a route-kind one: it is the one that stops traffic.
     if (state.certificates.problem) state.unresolvedRefs = state.certificates.problem;
   }
   return state;
+}
+
+/**
+ * Spec (GatewayTLSConfig.frontend): client certificate validation applies to the HTTPS listeners of every port
+ * (`default`) or of the ports listed in `perPort`. onramp cannot validate client certificates yet, and serving
+ * such a listener would let in clients the user meant to keep out, so it is not accepted (fail closed).
+ */
+function clientValidationRequested(gateway: Gateway, listener: Listener): boolean {
+  if (listener.protocol !== 'HTTPS') return false;
+  const frontend = (gateway.spec as { tls?: { frontend?: { default?: { validation?: unknown }; perPort?: unknown } } } | undefined)
+    ?.tls?.frontend;
+  if (!frontend || typeof frontend !== 'object') return false;
+  if (frontend.default?.validation) return true;
+  return list(frontend.perPort as { port?: number; tls?: { validation?: unknown } }[]).some(
+    (p) => p.port === listener.port && Boolean(p.tls?.validation),
+  );
 }
 
 /** Spec (Listener Programmed): served only when accepted, distinct and, for HTTPS, with a key pair. */
