@@ -60,7 +60,7 @@ export async function runReload(ctx: RunContext, o: { smoke: boolean; connection
             host: t.hostname,
             connections: o.connections,
             threads: 1,
-            durationSeconds: o.smoke ? 2 : 10,
+            durationSeconds: o.smoke ? 1 : 10,
           }),
         );
       }

@@ -58,8 +58,8 @@ async function main(): Promise<number> {
   }
   const targets = TARGETS.filter((t) => only.includes(t));
   const rounds = positive('rounds', v.rounds, smoke ? 1 : 3);
-  const durationSeconds = positive('duration', v.duration, smoke ? 2 : 10);
-  const warmupSeconds = positive('warmup', v.warmup, smoke ? 1 : 5);
+  const durationSeconds = positive('duration', v.duration, smoke ? 1 : 10);
+  const warmupSeconds = positive('warmup', v.warmup, smoke ? 0 : 5);
   const connections = positive('connections', v.connections, 50);
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
 

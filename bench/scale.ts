@@ -169,7 +169,9 @@ async function runLive(ctx: RunContext, o: LiveOptions): Promise<LiveResult> {
     { key: 'many' as const, port: manyOptions.port, route: lastMany },
     { key: 'few' as const, port: fewOptions.port, route: fewLast },
   ];
-  for (let round = 0; round < o.rounds + 1; round++) {
+  // Round 0 is a warm-up, except in the smoke run, where the numbers do not matter.
+  const first = o.rounds > 1 ? 0 : 1;
+  for (let round = first; round < o.rounds + 1; round++) {
     for (const t of round % 2 ? targets : [...targets].reverse()) {
       const r = await runWrk({
       processes: ctx.processes,
@@ -180,7 +182,6 @@ async function runLive(ctx: RunContext, o: LiveOptions): Promise<LiveResult> {
         threads: 1,
         durationSeconds: o.seconds,
       });
-      // Round 0 is the warm-up.
       if (round > 0) rps[t.key].push(r.requestsPerSecond);
       if (r.failed > 0) throw new Error(`${r.failed} failed requests with ${t.key} routes`);
     }
