@@ -28,7 +28,7 @@ const WELL_KNOWN_PORT: Record<string, number> = { http: 80, https: 443 };
  * scheme, else the listener's port. Without a scheme, the listener's.
  */
 function resolveAction(action: CompiledAction, listenerScheme: 'http' | 'https', listenerPort: number): ActionConfig {
-  if (action.type !== 'redirect') return structuredClone(action);
+  if (action.type !== 'redirect') return action;
   const f = action.filter;
   const scheme = f.scheme ?? listenerScheme;
   const port = f.port ?? (f.scheme ? WELL_KNOWN_PORT[f.scheme] : listenerPort);
@@ -65,8 +65,8 @@ function virtualHosts(served: ServedListener, scheme: 'http' | 'https'): Virtual
               route: route.key,
               ruleIndex: rule.ruleIndex,
               ruleName: rule.ruleName,
-              match: structuredClone(match),
-              filters: structuredClone(rule.filters),
+              match,
+              filters: rule.filters,
               action: resolveAction(rule.action, scheme, served.state.listener.port),
               ...(rule.timeouts ? { timeouts: { ...rule.timeouts } } : {}),
             },
@@ -83,6 +83,10 @@ function virtualHosts(served: ServedListener, scheme: 'http' | 'https'): Virtual
     }));
 }
 
+/**
+ * The config shares sub-objects between entries (a rule served on two addresses is one object): it is
+ * read-only data made fresh by every translate, never aliasing the snapshot.
+ */
 export function buildConfig(served: readonly ServedListener[]): Config {
   const ports = new Map<string, PortConfig>();
   const certificates: Record<string, CertificateConfig> = {};
@@ -103,7 +107,7 @@ export function buildConfig(served: readonly ServedListener[]): Config {
         hostname: s.state.hostname,
         scheme,
         tls: tls ? { certificateIds: [...tls.certificateIds] } : null,
-        virtualHosts: structuredClone(vhosts),
+        virtualHosts: vhosts,
       };
       port.listeners.push(listener);
     }
