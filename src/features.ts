@@ -2,9 +2,31 @@
 // conformance runner reads this list: a case that needs a feature not listed here is skipped, and a case
 // of a listed feature that fails fails CI. Add a name only with the code and the passing cases behind it.
 export const SUPPORTED_FEATURES: readonly string[] = [
+  // Core of GATEWAY-HTTP.
   'Gateway',
   'HTTPRoute',
   'ReferenceGrant',
+  // Gateway extended.
+  'GatewayAddressEmpty',
+  'GatewayHTTPListenerIsolation',
+  'GatewayPort8080',
+  'GatewayStaticAddresses',
+  // HTTPRoute extended.
+  'HTTPRoute303RedirectStatusCode',
+  'HTTPRoute307RedirectStatusCode',
+  'HTTPRoute308RedirectStatusCode',
+  'HTTPRouteBackendProtocolWebSocket',
+  'HTTPRouteBackendRequestHeaderModification',
+  'HTTPRouteHostRewrite',
+  'HTTPRouteMethodMatching',
+  'HTTPRouteNamedRouteRule',
+  'HTTPRouteParentRefPort',
+  'HTTPRoutePathRedirect',
+  'HTTPRoutePathRewrite',
+  'HTTPRoutePortRedirect',
+  'HTTPRouteQueryParamMatching',
+  'HTTPRouteResponseHeaderModification',
+  'HTTPRouteSchemeRedirect',
 ];
 
 export const IMPLEMENTATION = {
