@@ -1,6 +1,11 @@
 // Reasons name a field by its path (`spec.rules[0].backendRefs[1].port`); in a long manifest the line of that
 // field is what a user needs. This finds it in the parsed YAML and adds it to the reason.
-import { isCollection, type LineCounter, type Node as YamlNode } from 'yaml';
+import { isCollection, type Node as YamlNode } from 'yaml';
+
+/** Line numbers of source offsets (the `yaml` package's LineCounter, or one shifted to a place in a file). */
+export interface LinePositions {
+  linePos(offset: number): { line: number };
+}
 
 /** A field path at the start of a reason, followed by ":" or " is from" (early-draft hints). */
 const LEADING_PATH = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*)(?=: | is from )/;
@@ -17,7 +22,7 @@ export function pathSegments(path: string): (string | number)[] {
 }
 
 /** The line of the deepest node along the path that exists (a missing field points at its parent). */
-export function lineOfPath(root: YamlNode, segments: readonly (string | number)[], lines: LineCounter): number | undefined {
+export function lineOfPath(root: YamlNode, segments: readonly (string | number)[], lines: LinePositions): number | undefined {
   let node: unknown = root;
   let line: number | undefined;
   for (const segment of segments) {
@@ -32,7 +37,7 @@ export function lineOfPath(root: YamlNode, segments: readonly (string | number)[
 }
 
 /** `spec.x[0]: msg` → `spec.x[0] (line 14): msg` when the field is on another line than the object starts. */
-export function withFieldLine(reason: string, root: YamlNode | undefined, objectLine: number, lines: LineCounter): string {
+export function withFieldLine(reason: string, root: YamlNode | undefined, objectLine: number, lines: LinePositions): string {
   if (!root) return reason;
   const m = LEADING_PATH.exec(reason);
   if (!m) return reason;

@@ -1,9 +1,16 @@
 // Manifest parsing: the multi-document YAML (or JSON) a user would `kubectl apply`, turned into typed objects
 // with the line each came from, the defaults the API server would fill in, and every object validated.
 // Nothing here throws: whatever cannot be used becomes a Rejection with file:line and the reason.
+//
+// A stream is split into its documents first (documents.ts) and each is read on its own: by the fast
+// block-style reader (block-yaml.ts) when it can, by the `yaml` package otherwise and whenever the document has
+// something to report (the package knows the line of every field). With a ParseCache, a document whose text
+// did not change since the last parse of the same file is not parsed or validated again.
 import { Buffer } from 'node:buffer';
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
-import { withFieldLine } from './field-lines.ts';
+import { readBlockDocument } from './block-yaml.ts';
+import { splitDocuments, type DocumentText } from './documents.ts';
+import { withFieldLine, type LinePositions } from './field-lines.ts';
 import { NAMESPACED_KINDS } from './snapshot.ts';
 import type { KubeObject, Rejection } from './types.ts';
 import { validateObject } from './validate.ts';
@@ -23,16 +30,95 @@ const MAX_REASONS = 10;
 
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-export function parseManifests(text: string, file: string): ParseResult {
+/** What one document gave, and the line it started on then. */
+interface CachedDocument {
+  line: number;
+  result: ParseResult;
+}
+
+/**
+ * The documents of the last parse of one file, by their text. Keep one per file and pass it to every parse of
+ * that file: only what changed is parsed again. It holds the current documents only, never older versions.
+ */
+export class ParseCache {
+  #file: string | null = null;
+  #documents = new Map<string, CachedDocument>();
+
+  /** The cached result of a document with this text, at `line` of `file`, or undefined. */
+  lookup(file: string, document: DocumentText): ParseResult | undefined {
+    if (file !== this.#file) return undefined;
+    const hit = this.#documents.get(document.text);
+    if (!hit) return undefined;
+    if (hit.line === document.line) return hit.result;
+    // Moved by an edit above it: the same objects, with their lines shifted. Reasons name lines inside their
+    // text, so a document with rejections is parsed again instead.
+    if (hit.result.rejected.length > 0) return undefined;
+    const delta = document.line - hit.line;
+    return {
+      objects: hit.result.objects.map((o) => ({ ...o, origin: { file, line: (o.origin?.line ?? 1) + delta } })),
+      rejected: [],
+    };
+  }
+
+  /** Replaces the cache with the documents of the latest parse. */
+  replace(file: string, documents: Map<string, CachedDocument>): void {
+    this.#file = file;
+    this.#documents = documents;
+  }
+
+  /** How many documents are cached (for tests). */
+  get size(): number {
+    return this.#documents.size;
+  }
+}
+
+export function parseManifests(text: string, file: string, cache?: ParseCache): ParseResult {
+  const documents = splitDocuments(text);
+  // Directives and `...` markers change how the stream splits; such a stream is parsed whole.
+  if (documents === null) return parseStream(text, file, 1);
+  const objects: KubeObject[] = [];
+  const rejected: Rejection[] = [];
+  const current = new Map<string, CachedDocument>();
+  for (const document of documents) {
+    const result = cache?.lookup(file, document) ?? parseDocument(document, file);
+    current.set(document.text, { line: document.line, result });
+    for (const o of result.objects) objects.push(o);
+    for (const r of result.rejected) rejected.push(r);
+  }
+  cache?.replace(file, current);
+  return { objects, rejected };
+}
+
+/** One document: the fast reader when it reads it and the objects are valid, else the `yaml` package. */
+function parseDocument(document: DocumentText, file: string): ParseResult {
+  const fast = readBlockDocument(document.text);
+  if (fast !== undefined) {
+    if (fast.value === null) return { objects: [], rejected: [] };
+    if (isObject(fast.value) && !isList(fast.value)) {
+      const result: ParseResult = { objects: [], rejected: [] };
+      accept(fast.value, { file, line: document.line + fast.firstLine, node: undefined, lines: undefined }, result.objects, result.rejected);
+      if (result.rejected.length === 0) return result;
+    }
+  }
+  return parseStream(document.text, file, document.line);
+}
+
+function isList(value: Obj): boolean {
+  return typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+}
+
+/** Parses a stream (or one document of it, starting at `firstLine` of the file) with the `yaml` package. */
+function parseStream(text: string, file: string, firstLine: number): ParseResult {
   const objects: KubeObject[] = [];
   const rejected: Rejection[] = [];
   const lineCounter = new LineCounter();
-  const lineOf = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  const lines: LinePositions = { linePos: (offset) => ({ line: lineCounter.linePos(offset).line + firstLine - 1 }) };
+  const lineOf = (offset: number | undefined): number => (offset === undefined ? firstLine : lines.linePos(offset).line);
   let documents;
   try {
     documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
   } catch (err) {
-    return { objects, rejected: [{ where: `${file}:1`, reason: `YAML syntax error: ${(err as Error).message}` }] };
+    return { objects, rejected: [{ where: `${file}:${firstLine}`, reason: `YAML syntax error: ${(err as Error).message}` }] };
   }
   for (const doc of documents) {
     const contents = doc.contents as YamlNode | null;
@@ -41,7 +127,8 @@ export function parseManifests(text: string, file: string): ParseResult {
       const e = doc.errors[0];
       const at = e.linePos?.[0];
       const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      rejected.push({ where: `${file}:${at?.line ?? line}`, reason: `YAML syntax error: ${message}${at ? ` (column ${at.col})` : ''}` });
+      const errorLine = at ? at.line + firstLine - 1 : line;
+      rejected.push({ where: `${file}:${errorLine}`, reason: `YAML syntax error: ${message}${at ? ` (column ${at.col})` : ''}` });
       continue;
     }
     if (contents === null || contents === undefined) continue; // an empty document, or comments only
@@ -53,16 +140,16 @@ export function parseManifests(text: string, file: string): ParseResult {
       continue;
     }
     if (value === null || value === undefined) continue;
-    if (isObject(value) && typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
+    if (isObject(value) && isList(value)) {
       // A `kind: List` (or FooList) as `kubectl get -o yaml` prints it: each item is an object of its own.
       const itemsNode = isMap(contents) ? contents.get('items', true) : undefined;
-      value.items.forEach((item: unknown, i: number) => {
+      (value.items as unknown[]).forEach((item: unknown, i: number) => {
         const node = isSeq(itemsNode) ? (itemsNode.items[i] as YamlNode | undefined) : undefined;
-        accept(item, { file, line: lineOf(node?.range?.[0] ?? contents.range?.[0]), node, lineCounter }, objects, rejected);
+        accept(item, { file, line: lineOf(node?.range?.[0] ?? contents.range?.[0]), node, lines }, objects, rejected);
       });
       continue;
     }
-    accept(value, { file, line, node: contents, lineCounter }, objects, rejected);
+    accept(value, { file, line, node: contents, lines }, objects, rejected);
   }
   return { objects, rejected };
 }
@@ -73,12 +160,12 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** Where a value was found: its file and line, and its YAML node to find the lines of its fields. */
+/** Where a value was found: its file and line, and its YAML node to find the lines of its fields (if parsed so). */
 interface Place {
   file: string;
   line: number;
   node: YamlNode | undefined;
-  lineCounter: LineCounter;
+  lines: LinePositions | undefined;
 }
 
 function accept(value: unknown, place: Place, objects: KubeObject[], rejected: Rejection[]): void {
@@ -104,7 +191,9 @@ function accept(value: unknown, place: Place, objects: KubeObject[], rejected: R
   const meta = object.metadata as Obj;
   let reasons: string[];
   try {
-    reasons = [...foldStringData(object), ...validateObject(object)].map((r) => withFieldLine(r, place.node, line, place.lineCounter));
+    reasons = [...foldStringData(object), ...validateObject(object)];
+    const { node, lines } = place;
+    if (node && lines) reasons = reasons.map((r) => withFieldLine(r, node, line, lines));
   } catch (err) {
     // Validation is written not to throw on any input; should it ever, the object is refused, not the process.
     reasons = [`could not be validated: ${(err as Error).message}`];

@@ -1,0 +1,289 @@
+// A fast reader for the plain block-style YAML that manifests are almost always written in (and that tools
+// such as `kubectl get -o yaml` print): block mappings and sequences, one-line plain and quoted scalars,
+// literal block scalars, empty flow collections and comments. The `yaml` package builds a full document model
+// with source ranges for every node, which costs about 0.3 ms per Kubernetes object; this reads the same
+// objects many times faster. Whenever it meets anything it does not fully understand (anchors, tags, flow
+// collections, folded or multi-line scalars, tabs, duplicate keys, odd indentation) it gives up and the caller
+// uses the `yaml` package, which also reports the errors. Values follow the YAML 1.2 core schema exactly as the
+// `yaml` package resolves them, so both paths give the same objects.
+
+/** Thrown inside the reader when the text needs the full YAML parser. */
+class NeedsFullParser extends Error {}
+
+const unsure = (): never => {
+  throw new NeedsFullParser();
+};
+
+/** The value of a document and the 0-based index of the line its content starts on (relative to the text). */
+export interface BlockDocument {
+  value: unknown;
+  firstLine: number;
+}
+
+/**
+ * Reads one YAML document (which may start with a `---` line). Returns undefined when the text needs the full
+ * parser; `{ value: null }` for an empty document.
+ */
+export function readBlockDocument(text: string): BlockDocument | undefined {
+  if (text.includes('\r')) return undefined;
+  try {
+    return new Reader(text).document();
+  } catch (err) {
+    if (err instanceof NeedsFullParser) return undefined;
+    // Deep nesting (stack overflow) and the like: the full parser decides what the text means.
+    return undefined;
+  }
+}
+
+// YAML 1.2 core schema, in the order the `yaml` package tries its tags.
+const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT = /^0o[0-7]+$/;
+const INT = /^[-+]?[0-9]+$/;
+const INT_HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+
+/** A plain scalar's value under the core schema. */
+export function resolvePlain(s: string): unknown {
+  if (NULL.test(s)) return null;
+  if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
+  if (INT_OCT.test(s)) return parseInt(s.slice(2), 8);
+  if (INT.test(s)) return parseInt(s, 10);
+  if (INT_HEX.test(s)) return parseInt(s.slice(2), 16);
+  if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? -Infinity : Infinity;
+  if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
+  return s;
+}
+
+/** Plain keys read here: simple names such as `apiVersion`, `kubernetes.io/service-name` or `tls.crt`. */
+const PLAIN_KEY = /^[A-Za-z_][\w./-]*$/;
+/** The start of a plain scalar that needs the full parser: indicators, and `-`, `?`, `:` before a space. */
+const HARD_START = /^(?:[&*!|>%@`#,[\]{}]|[-?:](?: |$))/;
+
+class Reader {
+  /** Indentation of each line, or -1 for a line without content (blank or comment only). */
+  readonly #indent: number[] = [];
+  /** Each line without its indentation. */
+  readonly #body: string[] = [];
+  readonly #raw: string[];
+
+  constructor(text: string) {
+    this.#raw = text.split('\n');
+    for (const line of this.#raw) {
+      let n = 0;
+      while (line.charCodeAt(n) === 32) n++;
+      const c = line.charCodeAt(n);
+      const empty = Number.isNaN(c) || c === 35; // end of line or '#'
+      this.#indent.push(empty ? -1 : n);
+      this.#body.push(empty ? '' : line.slice(n));
+    }
+  }
+
+  document(): BlockDocument {
+    let i = this.#next(0);
+    if (i < this.#raw.length && this.#indent[i] === 0 && /^---(?: |$)/.test(this.#body[i])) {
+      if (!/^--- *(?:#.*)?$/.test(this.#body[i])) unsure(); // content on the marker line
+      i = this.#next(i + 1);
+    }
+    if (i >= this.#raw.length) return { value: null, firstLine: 0 };
+    const first = i;
+    const body = this.#body[i];
+    // A document that is a single scalar is rare and easy to get wrong; the full parser reads it.
+    if (!isSequenceItem(body) && keyEnd(body) < 0) unsure();
+    const [value, end] = this.#block(i, this.#indent[i]);
+    if (end < this.#raw.length) unsure(); // lines left over: indentation the reader does not follow
+    return { value, firstLine: first };
+  }
+
+  /** The next line at or after i with content. */
+  #next(i: number): number {
+    while (i < this.#raw.length && this.#indent[i] < 0) i++;
+    return i;
+  }
+
+  /** A block node (mapping or sequence) starting on line i at indentation n; returns it and the next line. */
+  #block(i: number, n: number): [unknown, number] {
+    if (this.#body[i].includes('\t')) unsure();
+    return isSequenceItem(this.#body[i]) ? this.#sequence(i, n) : this.#mapping(i, n);
+  }
+
+  #mapping(i: number, n: number): [Record<string, unknown>, number] {
+    const map: Record<string, unknown> = {};
+    while (i < this.#raw.length && this.#indent[i] === n) {
+      const body = this.#body[i];
+      if (body.includes('\t')) unsure();
+      const colon = keyEnd(body);
+      if (colon < 0) unsure();
+      const key = readKey(body.slice(0, colon));
+      if (Object.hasOwn(map, key)) unsure(); // duplicate keys are an error the full parser reports
+      const rest = body.slice(colon + 1).trimStart();
+      let value: unknown;
+      [value, i] = this.#value(rest, i, n, true);
+      map[key] = value;
+      i = this.#next(i);
+      if (i < this.#raw.length && this.#indent[i] > n) unsure();
+    }
+    return [map, i];
+  }
+
+  #sequence(i: number, n: number): [unknown[], number] {
+    const seq: unknown[] = [];
+    while (i < this.#raw.length && this.#indent[i] === n && isSequenceItem(this.#body[i])) {
+      const body = this.#body[i];
+      if (body.includes('\t')) unsure();
+      const rest = body.slice(1).trimStart();
+      const column = n + body.length - rest.length;
+      let value: unknown;
+      if (rest !== '' && !rest.startsWith('#') && keyEnd(rest) >= 0) {
+        // `- key: value`: a mapping whose keys are aligned with the first one.
+        this.#indent[i] = column;
+        this.#body[i] = rest;
+        [value, i] = this.#mapping(i, column);
+      } else {
+        if (isSequenceItem(rest)) unsure(); // `- - a`: nested compact sequences
+        [value, i] = this.#value(rest, i, n, false);
+      }
+      seq.push(value);
+      i = this.#next(i);
+      if (i < this.#raw.length && this.#indent[i] > n) unsure();
+    }
+    return [seq, i];
+  }
+
+  /**
+   * The value after `key:` or `- ` on line i (whose node is at indentation n): inline, a literal block scalar,
+   * or a block node on the following lines. Returns it and the line after it.
+   */
+  #value(rest: string, i: number, n: number, inMapping: boolean): [unknown, number] {
+    if (rest === '' || rest.startsWith('#')) {
+      const j = this.#next(i + 1);
+      if (j >= this.#raw.length) return [null, j];
+      if (this.#indent[j] > n) return this.#block(j, this.#indent[j]);
+      // A sequence may sit at its key's own indentation (`key:\n- a`).
+      if (inMapping && this.#indent[j] === n && isSequenceItem(this.#body[j])) return this.#sequence(j, n);
+      return [null, j];
+    }
+    if (rest[0] === '|') return this.#literal(rest, i, n);
+    return [inlineScalar(rest), i + 1];
+  }
+
+  /** A literal block scalar (`|` or `|-`) whose header is on line i, under a node at indentation n. */
+  #literal(header: string, i: number, n: number): [string, number] {
+    const m = /^\|(-?)(?: +#.*| *)$/.exec(header);
+    if (!m) unsure(); // `|+`, explicit indentation, or something after the header
+    const strip = m![1] === '-';
+    const lines: string[] = [];
+    let indent = -1;
+    let j = i + 1;
+    for (; j < this.#raw.length; j++) {
+      const raw = this.#raw[j];
+      let k = 0;
+      while (raw.charCodeAt(k) === 32) k++;
+      if (k === raw.length) {
+        // A line of spaces only is an empty line; one with more spaces than the content's indentation (or,
+        // before the first content line, than the least it may have) has rules of its own: rare, left to the
+        // full parser.
+        if (k > (indent >= 0 ? indent : n + 1)) unsure();
+        lines.push('');
+        continue;
+      }
+      if (indent < 0) {
+        if (k <= n) break;
+        if (raw.charCodeAt(k) === 9) unsure();
+        indent = k;
+      }
+      if (k < indent) break;
+      lines.push(raw.slice(indent));
+    }
+    // Trailing empty lines are not content; clip keeps one line break, strip none.
+    let last = lines.length;
+    while (last > 0 && lines[last - 1] === '') last--;
+    const content = lines.slice(0, last).join('\n');
+    const value = last === 0 || strip ? content : `${content}\n`;
+    // Lines without content inside (comments at a lower indentation) were taken as the end; resume there.
+    return [value, j];
+  }
+}
+
+function isSequenceItem(body: string): boolean {
+  return body.charCodeAt(0) === 45 && (body.length === 1 || body.charCodeAt(1) === 32); // '-' then ' ' or end
+}
+
+/** The index of the `:` ending a key at the start of body, or -1 when body does not start with a key. */
+function keyEnd(body: string): number {
+  const c = body[0];
+  if (c === '"' || c === "'") {
+    const close = quoteEnd(body, 0);
+    if (close < 0) return -1;
+    const after = close + 1;
+    return body[after] === ':' && (after + 1 === body.length || body[after + 1] === ' ') ? after : -1;
+  }
+  const colon = body.search(/:(?: |$)/);
+  if (colon <= 0) return -1;
+  const key = body.slice(0, colon);
+  // `a #b: c` is a comment, not a key; `a: b: c` is an error.
+  return key.includes(' #') ? -1 : colon;
+}
+
+function readKey(text: string): string {
+  const c = text[0];
+  const key = c === '"' || c === "'" ? quoted(text) : text;
+  if (c !== '"' && c !== "'") {
+    // A plain key that resolves to something other than a string (1, true, null) becomes a different
+    // property name in JavaScript; and `__proto__` must not reach an object literal.
+    if (!PLAIN_KEY.test(key) || resolvePlain(key) !== key) unsure();
+  }
+  if (key === '__proto__' || key === '<<') unsure();
+  return key;
+}
+
+/** The index of the closing quote of the quoted scalar opening at `start`, or -1 when it is not on this line. */
+function quoteEnd(s: string, start: number): number {
+  const q = s[start];
+  for (let k = start + 1; k < s.length; k++) {
+    const c = s[k];
+    if (q === '"' && c === '\\') k++;
+    else if (c === q) {
+      if (q === "'" && s[k + 1] === "'") k++;
+      else return k;
+    }
+  }
+  return -1;
+}
+
+/** A one-line quoted scalar (the whole of `text`). */
+function quoted(text: string): string {
+  const inner = text.slice(1, -1);
+  if (text[0] === "'") return inner.replaceAll("''", "'");
+  if (!inner.includes('\\')) return inner;
+  // JSON's escapes mean the same in YAML; YAML-only escapes (\x, \e, \N, ...) go to the full parser.
+  try {
+    return JSON.parse(text) as string;
+  } catch {
+    return unsure();
+  }
+}
+
+/** A scalar written on one line after `key:` or `- `, with an optional comment after it. */
+function inlineScalar(rest: string): unknown {
+  const c = rest[0];
+  if (c === '"' || c === "'") {
+    const close = quoteEnd(rest, 0);
+    if (close < 0) unsure(); // continues on the next line
+    const after = rest.slice(close + 1);
+    if (after !== '' && !/^ +(?:#.*)?$/.test(after)) unsure();
+    return quoted(rest.slice(0, close + 1));
+  }
+  if (c === '{' || c === '[') {
+    const m = /^(\{\}|\[\]) *(?:#.*)?$/.exec(rest);
+    if (!m) unsure(); // flow collections with content
+    return m![1] === '{}' ? {} : [];
+  }
+  if (HARD_START.test(rest)) unsure();
+  const hash = rest.indexOf(' #');
+  const text = (hash < 0 ? rest : rest.slice(0, hash)).trimEnd();
+  if (text.includes(': ') || text.endsWith(':') || text.includes('\t')) unsure();
+  return resolvePlain(text);
+}

@@ -1,0 +1,42 @@
+// Splitting a multi-document YAML stream into its documents without parsing it, so that each document can be
+// parsed (and cached) on its own. A line that starts with `---` followed by a space or the end of the line is
+// always a document start: YAML forbids such a line inside any scalar (spec 1.2.2, 9.1.4 "c-forbidden"), so a
+// `---` in a block scalar is indented and is not taken for a separator. Streams with directives (`%YAML`) or
+// document end markers (`...`) are not split: the caller parses them whole.
+
+/** One document of a stream: its text (from its `---` line, if any) and the 1-based line it starts on. */
+export interface DocumentText {
+  text: string;
+  line: number;
+}
+
+const MARKER = /^---(?:[ \t]|\r?$)/;
+const END_OR_DIRECTIVE = /^(?:\.\.\.(?:[ \t]|\r?$)|%)/;
+
+/** The documents of the stream, or null when it has directives or `...` lines and must be parsed whole. */
+export function splitDocuments(text: string): DocumentText[] | null {
+  const documents: DocumentText[] = [];
+  let start = 0;
+  let startLine = 1;
+  let line = 1;
+  let pos = 0;
+  while (pos < text.length) {
+    const eol = text.indexOf('\n', pos);
+    const next = eol < 0 ? text.length : eol + 1;
+    const c = text.charCodeAt(pos);
+    // Only lines starting with '-', '.' or '%' can matter; the rest are skipped without a regular expression.
+    if (c === 45 || c === 46 || c === 37) {
+      const head = text.slice(pos, Math.min(eol < 0 ? text.length : eol, pos + 5));
+      if (END_OR_DIRECTIVE.test(head)) return null;
+      if (MARKER.test(head) && pos > start) {
+        documents.push({ text: text.slice(start, pos), line: startLine });
+        start = pos;
+        startLine = line;
+      }
+    }
+    pos = next;
+    line++;
+  }
+  if (start < text.length || documents.length === 0) documents.push({ text: text.slice(start), line: startLine });
+  return documents;
+}
