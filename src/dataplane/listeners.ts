@@ -2,6 +2,7 @@
 // it accepts (an HTTP or an HTTPS server) is swapped when the protocol changes, and each request reads the
 // port's compiled config through one reference, so it sees the old or the new config as a whole.
 import http from 'node:http';
+import http2 from 'node:http2';
 import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -9,16 +10,23 @@ import type { CompiledPort } from './compile.ts';
 import { BAD_REQUEST, sendLocalRaw } from './errors.ts';
 import type { Logger } from '../log.ts';
 import { handleRequest } from './http/handler.ts';
+import { sniffPreface } from './http/preface.ts';
 import { handleUpgrade } from './http/upstream/tunnel.ts';
 import { selectContext } from './tls/contexts.ts';
 import type { ListenerContext } from './tls/contexts.ts';
 import { terminateTLS } from './tls/terminate.ts';
 
+const H2_IDLE_TIMEOUT_MS = 60_000;
+
 /** An HTTP(S) server that is handed the connections of a port, and the connections it holds. */
 class Generation {
   readonly protocol: 'HTTP' | 'HTTPS';
   readonly server: http.Server;
+  /** Serves HTTP/2 cleartext connections (prior knowledge); created on the first one. */
+  private h2: http2.Http2Server | null = null;
+  private readonly createH2: () => http2.Http2Server;
   readonly sockets = new Set<Socket>();
+  private readonly sessions = new Set<http2.ServerHttp2Session>();
   /** Set when the generation is retired: answers then carry `Connection: close`. */
   closing = false;
   /** For HTTPS: the key pairs for a server name (null: no SNI). */
@@ -29,10 +37,12 @@ class Generation {
     protocol: 'HTTP' | 'HTTPS',
     server: http.Server,
     select: ((servername: string | null) => ListenerContext | null) | null,
+    createH2: () => http2.Http2Server,
     logger: Logger,
   ) {
     this.protocol = protocol;
     this.server = server;
+    this.createH2 = createH2;
     this.select = select;
     this.logger = logger;
   }
@@ -40,14 +50,43 @@ class Generation {
   accept(socket: Socket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    if (this.select === null) this.server.emit('connection', socket);
+    if (this.select === null) sniffPreface(socket, (h2, first) => this.serve(socket, h2, first));
     else terminateTLS(socket, this.select, (secure) => this.server.emit('connection', secure), this.logger);
+  }
+
+  private serve(socket: Socket, h2: boolean, first: Buffer): void {
+    if (!h2) {
+      // Node's HTTP/1 server reads the socket's handle directly once it has the connection, so the bytes
+      // already read are given to it as a 'data' event, which its parser executes first.
+      this.server.emit('connection', socket);
+      socket.emit('data', first);
+      return;
+    }
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    // The HTTP/2 session takes what the socket has buffered before it reads the handle.
+    socket.pause();
+    socket.unshift(first);
+    if (this.h2 === null) {
+      this.h2 = this.createH2();
+      this.h2.on('session', (session: http2.ServerHttp2Session) => {
+        this.sessions.add(session);
+        session.once('close', () => this.sessions.delete(session));
+        // Idle sessions go away as idle HTTP/1.1 keep-alive connections do (GOAWAY, then close).
+        session.setTimeout(H2_IDLE_TIMEOUT_MS, () => session.close());
+      });
+    }
+    this.h2.emit('connection', socket);
   }
 
   /** Stops keep-alive reuse, closes idle connections, waits for the rest up to `graceMs`, then cuts them. */
   retire(graceMs: number): Promise<void> {
     this.closing = true;
     this.server.closeIdleConnections();
+    // HTTP/2 sessions finish their open streams and refuse new ones (GOAWAY), then close.
+    for (const session of this.sessions) session.close();
     if (this.sockets.size === 0) return this.stop();
     const deadline = Date.now() + graceMs;
     return new Promise((resolve) => {
@@ -141,7 +180,15 @@ export class PortListener {
     };
     // HTTPS connections reach the same kind of server once terminateTLS has made them TLS sockets.
     const server = http.createServer(onRequest);
-    const gen = new Generation(protocol, server, protocol === 'HTTPS' ? this.selectContext : null, this.logger);
+    const createH2 = (): http2.Http2Server => {
+      // The compatibility API gives requests and responses with the members the handler uses.
+      const h2 = http2.createServer((req, res) =>
+        handleRequest(this.current, req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse, gen, this.logger),
+      );
+      h2.on('sessionError', (err: Error) => this.logger.debug({ error: err.message }, 'HTTP/2 session error'));
+      return h2;
+    };
+    const gen = new Generation(protocol, server, protocol === 'HTTPS' ? this.selectContext : null, createH2, this.logger);
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
       handleUpgrade(this.current, req, socket, head, this.logger),
     );

@@ -5,14 +5,16 @@ import type net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { BackendConfig } from '../../src/config/types.ts';
 import { createDataPlane } from '../../src/dataplane/index.ts';
-import { forward, rule, simple } from './builder.ts';
-import { freePort, request } from './helpers.ts';
+import { backend, forward, rule, simple } from './builder.ts';
+import { freePort, request, startBackend } from './helpers.ts';
+import type { Backend } from './helpers.ts';
 
 const ADDRESS = '127.0.59.1';
 
 describe('h2c backends', () => {
   const dp = createDataPlane();
   let server: http2.Http2Server;
+  let h1: Backend;
   let p = 0;
 
   before(async () => {
@@ -43,12 +45,16 @@ describe('h2c backends', () => {
       protocol: 'h2c',
       filters: null,
     };
+    h1 = await startBackend('h1');
     p = await freePort(ADDRESS);
-    await dp.apply(simple(ADDRESS, p, [rule(forward(b))]));
+    await dp.apply(
+      simple(ADDRESS, p, [rule(forward(backend('h1', [{ address: h1.address, port: h1.port }])), { path: '/h1' }), rule(forward(b))]),
+    );
   });
 
   after(async () => {
     await dp.close();
+    await h1.close();
     await new Promise((resolve) => server.close(resolve));
   });
 
@@ -63,5 +69,32 @@ describe('h2c backends', () => {
       forwardedProto: 'http',
       body: 'payload',
     });
+  });
+
+  it('serves clients that speak HTTP/2 cleartext with prior knowledge, to either kind of backend', async () => {
+    const session = http2.connect(`http://${ADDRESS}:${p}`);
+    session.on('error', () => undefined);
+    const get = (path: string, body: string | null) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const stream = session.request({ ':path': path, ':method': body === null ? 'GET' : 'POST', ':authority': 'h2.example' });
+        let status = 0;
+        const chunks: Buffer[] = [];
+        stream.on('response', (h) => (status = Number(h[':status'])));
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString() }));
+        stream.on('error', reject);
+        stream.end(body ?? undefined);
+      });
+    const viaH1 = await get('/h1/x', null);
+    assert.equal(viaH1.status, 200);
+    const echo = JSON.parse(viaH1.body) as { backend: string; url: string; headers: [string, string][] };
+    assert.equal(echo.backend, 'h1');
+    assert.equal(echo.url, '/h1/x');
+    assert.deepEqual(echo.headers.filter(([n]) => n === 'host' || n === 'x-forwarded-host').map(([, v]) => v), ['h2.example', 'h2.example']);
+    const viaH2 = await get('/other', 'sent over h2');
+    assert.equal(viaH2.status, 200);
+    assert.equal(JSON.parse(viaH2.body).body, 'sent over h2');
+    assert.equal((await get('/h1/post', 'abc')).status, 200);
+    session.close();
   });
 });

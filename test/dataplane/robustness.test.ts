@@ -9,10 +9,10 @@ import type { Backend } from './helpers.ts';
 
 const ADDRESS = '127.0.58.1';
 
-/** Writes raw bytes and returns whatever comes back until the server closes. */
-function raw(p: number, bytes: string): Promise<string> {
+/** Writes raw bytes (then ends its side when `end`) and returns whatever comes back until the server closes. */
+function raw(p: number, bytes: string, end = false): Promise<string> {
   return new Promise((resolve) => {
-    const s = net.connect({ host: ADDRESS, port: p }, () => s.write(bytes));
+    const s = net.connect({ host: ADDRESS, port: p }, () => (end ? s.end(bytes) : s.write(bytes)));
     let out = '';
     s.on('data', (d: Buffer) => (out += d.toString()));
     s.on('close', () => resolve(out));
@@ -51,6 +51,13 @@ describe('robustness', () => {
   it('answers 400 to malformed requests and keeps serving', async () => {
     assert.match(await raw(p, 'THIS IS NOT HTTP\r\n\r\n'), /^HTTP\/1\.1 400 /);
     assert.match(await raw(p, 'GET / HTTP/1.1\r\nHost: a\r\nBad Header\r\n\r\n'), /^HTTP\/1\.1 400 /);
+    await echo({ address: ADDRESS, port: p });
+  });
+
+  it('survives HTTP/2 clients that send garbage after the preface', async () => {
+    await raw(p, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x04\x09\x00\x00\x00\x00\x01garbage-garbage-garbage');
+    await raw(p, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', true);
+    await raw(p, 'PRI * HTTP/2', true);
     await echo({ address: ADDRESS, port: p });
   });
 

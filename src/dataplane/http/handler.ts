@@ -19,6 +19,11 @@ import type { RequestView } from './match.ts';
 import { findRule, splitTarget } from './router.ts';
 import { ProxyRequest } from './upstream/forward.ts';
 
+/** The Host of a request: the Host header, or HTTP/2's :authority. */
+export function requestHost(req: IncomingMessage): string | undefined {
+  return req.headers.host ?? (req.headers[':authority'] as string | undefined);
+}
+
 /** What a routed request resolves to before any byte goes upstream. */
 export interface Routed {
   view: RequestView;
@@ -36,7 +41,7 @@ export function route(port: CompiledPort, req: IncomingMessage): Routed | LocalA
     method: req.method ?? 'GET',
     rawHeaders: req.rawHeaders,
   };
-  const rule = findRule(port, normalizeHost(req.headers.host), view);
+  const rule = findRule(port, normalizeHost(requestHost(req)), view);
   return rule === null ? NO_ROUTE : { view, rule };
 }
 
@@ -74,7 +79,7 @@ export function editRequestHeaders(rule: CompiledRule, backend: CompiledBackend,
 }
 
 function sendRedirect(rule: CompiledRule, view: RequestView, req: IncomingMessage, res: ServerResponse): void {
-  const location = redirectLocation(rule.redirect!, hostWithoutPort(req.headers.host), view.path, view.query);
+  const location = redirectLocation(rule.redirect!, hostWithoutPort(requestHost(req)), view.path, view.query);
   res.writeHead(rule.redirect!.status, ['location', location, 'content-length', '0']);
   res.end();
 }
@@ -95,7 +100,7 @@ export function handleRequest(
     const backend = pickBackend(rule);
     if ('status' in backend) return sendLocal(res, backend);
     const endpoint = backend.endpoints[backend.next++ % backend.endpoints.length];
-    const [host, path] = rewrite(rule.filters, backend.filters, req.headers.host ?? '', view.path);
+    const [host, path] = rewrite(rule.filters, backend.filters, requestHost(req) ?? '', view.path);
     const headers = editRequestHeaders(
       rule,
       backend,

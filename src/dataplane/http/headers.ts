@@ -48,6 +48,11 @@ export function forwardRequestHeaders(
   let originalHost: string | null = null;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
+    // HTTP/2 pseudo-headers (:method, :path, :authority, :scheme) are not headers to forward.
+    if (name.charCodeAt(0) === 58) {
+      if (name === ':authority') originalHost ??= raw[i + 1];
+      continue;
+    }
     const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower)) {
       if (keepUpgrade && (lower === 'upgrade' || lower === 'connection')) out.push(name, raw[i + 1]);

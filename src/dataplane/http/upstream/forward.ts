@@ -1,6 +1,7 @@
 // One proxied request over an endpoint's keep-alive pool: the answer streams straight into the client's
 // response, with backpressure both ways, and a client that goes away cancels the upstream request.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../../log.ts';
 import type { CompiledFilters } from '../../compile.ts';
@@ -30,6 +31,8 @@ class UpstreamTimeout extends Error {}
 
 /** Whether the request carries a body to stream upstream (RFC 9112 §6.3). */
 function hasBody(req: IncomingMessage): boolean {
+  // HTTP/2: a request without body ends its stream with its headers.
+  if (req.httpVersionMajor === 2) return !(req as unknown as Http2ServerRequest).stream.endAfterHeaders;
   const te = req.headers['transfer-encoding'];
   if (te !== undefined) return true;
   const cl = req.headers['content-length'];
@@ -100,7 +103,8 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     if (this.backendFilters?.responseHeaders) list = applyHeaderEdits(this.backendFilters.responseHeaders, list);
     // The port closed or changed protocol while this request was in flight: do not keep its connection.
     if (this.server.closing) this.res.shouldKeepAlive = false;
-    if (statusMessage) this.res.writeHead(statusCode, statusMessage, list);
+    // HTTP/2 has no reason phrase (node warns when given one).
+    if (statusMessage && this.req.httpVersionMajor === 1) this.res.writeHead(statusCode, statusMessage, list);
     else this.res.writeHead(statusCode, list);
   }
 
