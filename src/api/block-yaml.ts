@@ -25,7 +25,8 @@ export interface BlockDocument {
  * parser; `{ value: null }` for an empty document.
  */
 export function readBlockDocument(text: string): BlockDocument | undefined {
-  if (text.includes('\r')) return undefined;
+  // Tabs (not allowed in indentation, easy to misread elsewhere) and CR line ends go to the full parser.
+  if (text.includes('\r') || text.includes('\t')) return undefined;
   try {
     return new Reader(text).document();
   } catch (err) {
@@ -45,8 +46,12 @@ const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
+/** First characters of every plain scalar that is not a string: digits, sign, dot, ~, n/N, t/T, f/F. */
+const NON_STRING_START = /^[-+.0-9~nNtTfF]/;
+
 /** A plain scalar's value under the core schema. */
 export function resolvePlain(s: string): unknown {
+  if (s !== '' && !NON_STRING_START.test(s)) return s;
   if (NULL.test(s)) return null;
   if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
   if (INT_OCT.test(s)) return parseInt(s.slice(2), 8);
@@ -105,7 +110,6 @@ class Reader {
 
   /** A block node (mapping or sequence) starting on line i at indentation n; returns it and the next line. */
   #block(i: number, n: number): [unknown, number] {
-    if (this.#body[i].includes('\t')) unsure();
     return isSequenceItem(this.#body[i]) ? this.#sequence(i, n) : this.#mapping(i, n);
   }
 
@@ -113,7 +117,6 @@ class Reader {
     const map: Record<string, unknown> = {};
     while (i < this.#raw.length && this.#indent[i] === n) {
       const body = this.#body[i];
-      if (body.includes('\t')) unsure();
       const colon = keyEnd(body);
       if (colon < 0) unsure();
       const key = readKey(body.slice(0, colon));
@@ -132,7 +135,6 @@ class Reader {
     const seq: unknown[] = [];
     while (i < this.#raw.length && this.#indent[i] === n && isSequenceItem(this.#body[i])) {
       const body = this.#body[i];
-      if (body.includes('\t')) unsure();
       const rest = body.slice(1).trimStart();
       const column = n + body.length - rest.length;
       let value: unknown;
@@ -191,7 +193,6 @@ class Reader {
       }
       if (indent < 0) {
         if (k <= n) break;
-        if (raw.charCodeAt(k) === 9) unsure();
         indent = k;
       }
       if (k < indent) break;
@@ -220,23 +221,35 @@ function keyEnd(body: string): number {
     const after = close + 1;
     return body[after] === ':' && (after + 1 === body.length || body[after + 1] === ' ') ? after : -1;
   }
-  const colon = body.search(/:(?: |$)/);
+  let colon = body.indexOf(':');
+  while (colon >= 0 && colon + 1 < body.length && body.charCodeAt(colon + 1) !== 32) colon = body.indexOf(':', colon + 1);
   if (colon <= 0) return -1;
   const key = body.slice(0, colon);
   // `a #b: c` is a comment, not a key; `a: b: c` is an error.
   return key.includes(' #') ? -1 : colon;
 }
 
+/** Plain keys seen so far and whether the reader takes them (the same few dozen keys come back all the time). */
+const plainKeys = new Map<string, boolean>();
+const MAX_PLAIN_KEYS = 10_000;
+
 function readKey(text: string): string {
   const c = text[0];
-  const key = c === '"' || c === "'" ? quoted(text) : text;
-  if (c !== '"' && c !== "'") {
-    // A plain key that resolves to something other than a string (1, true, null) becomes a different
-    // property name in JavaScript; and `__proto__` must not reach an object literal.
-    if (!PLAIN_KEY.test(key) || resolvePlain(key) !== key) unsure();
+  if (c === '"' || c === "'") {
+    const key = quoted(text);
+    if (key === '__proto__') unsure();
+    return key;
   }
-  if (key === '__proto__' || key === '<<') unsure();
-  return key;
+  let ok = plainKeys.get(text);
+  if (ok === undefined) {
+    // A plain key that resolves to something other than a string (1, true, null) becomes a different
+    // property name in JavaScript; `__proto__` must not reach an object literal; `<<` may be a merge key.
+    ok = PLAIN_KEY.test(text) && resolvePlain(text) === text && text !== '__proto__';
+    if (plainKeys.size >= MAX_PLAIN_KEYS) plainKeys.clear();
+    plainKeys.set(text, ok);
+  }
+  if (!ok) unsure();
+  return text;
 }
 
 /** The index of the closing quote of the quoted scalar opening at `start`, or -1 when it is not on this line. */
@@ -284,6 +297,6 @@ function inlineScalar(rest: string): unknown {
   if (HARD_START.test(rest)) unsure();
   const hash = rest.indexOf(' #');
   const text = (hash < 0 ? rest : rest.slice(0, hash)).trimEnd();
-  if (text.includes(': ') || text.endsWith(':') || text.includes('\t')) unsure();
+  if (text.includes(': ') || text.endsWith(':')) unsure();
   return resolvePlain(text);
 }
