@@ -1,11 +1,12 @@
 // The standalone source: manifests from files and folders on disk, watched for changes. Every change (after a
-// quiet period) produces a new complete snapshot; files whose stamp did not change are not read again. A file
-// that cannot be read or parsed rejects only its own objects; everything else keeps working.
+// short quiet period) produces a new complete snapshot; files whose stamp did not change are not read again,
+// and in a file that did change only the documents whose text changed are parsed again. A file that cannot be
+// read or parsed rejects only its own objects; everything else keeps working.
 import { stat } from 'node:fs/promises';
 import { normalize, sep } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
-import type { ParseResult } from '../api/parse.ts';
+import { ParseCache, type ParseResult } from '../api/parse.ts';
 import { snapshotFromObjects } from '../api/snapshot.ts';
 import type { Rejection, Snapshot } from '../api/types.ts';
 import { silentLogger } from '../log.ts';
@@ -18,7 +19,11 @@ import { FolderWatchers, parentTarget, type WatchTarget } from './watch.ts';
 export { FileNotFoundError } from './files.ts';
 
 export interface FileSourceOptions {
-  /** Quiet period after the last change before a snapshot is built (ms). */
+  /**
+   * Quiet period after the last change before a snapshot is built (ms). Short: it only has to gather the
+   * events of one save (an editor's write and rename arrive within a millisecond or two); changes that arrive
+   * while a snapshot is being built are gathered into the next one anyway.
+   */
   debounceMs?: number;
   logger?: Logger;
 }
@@ -29,8 +34,11 @@ const MAX_DELAY_FACTOR = 10;
 /** How often to rescan while some folder cannot be watched (out of inotify watches, say). */
 const POLL_MS = 2000;
 
-/** Parsed files by path, each with the stamp it was read at. */
-type FileCache = Map<string, { stamp: string; result: ParseResult }>;
+/** Parsed files by path, each with the stamp it was read at and its documents for the next read. */
+type FileCache = Map<string, { stamp: string; result: ParseResult; documents: ParseCache }>;
+
+/** The default quiet period (ms). */
+export const DEFAULT_DEBOUNCE_MS = 10;
 
 /** Throws FileNotFoundError for the first root that does not exist. */
 async function requireRoots(paths: readonly string[]): Promise<void> {
@@ -44,26 +52,39 @@ async function requireRoots(paths: readonly string[]): Promise<void> {
   }
 }
 
+interface Scan {
+  listing: TreeListing;
+  merged: ParseResult;
+  /** What identifies the set of files and missing roots, in order; the same when no file came or went. */
+  shape: string;
+  /** Whether any file was read again. */
+  read: boolean;
+}
+
 /**
  * Reads what changed under the roots into the cache (files whose stamp moved, and those named in `dirty`),
  * drops files that are gone, and returns the merged objects and rejections in load order.
  */
-async function scan(roots: readonly string[], cache: FileCache, dirty: ReadonlySet<string>): Promise<{ listing: TreeListing; merged: ParseResult }> {
+async function scan(roots: readonly string[], cache: FileCache, dirty: ReadonlySet<string>): Promise<Scan> {
   const listing = await listTree(roots);
   const present = new Set(listing.files.map((f) => f.path));
   for (const path of cache.keys()) if (!present.has(path)) cache.delete(path);
   const results: ParseResult[] = [];
+  let read = false;
   for (const { path, stamp } of listing.files) {
     let entry = cache.get(path);
     if (!entry || entry.stamp !== stamp || dirty.has(path)) {
-      entry = { stamp, result: await readManifestFile(path) };
+      const documents = entry?.documents ?? new ParseCache();
+      entry = { stamp, result: await readManifestFile(path, documents), documents };
       cache.set(path, entry);
+      read = true;
     }
     results.push(entry.result);
   }
   const missing: Rejection[] = listing.missing.map((path) => ({ where: path, reason: `file not found: ${path}; nothing loaded from it` }));
   results.push({ objects: [], rejected: missing });
-  return { listing, merged: mergeParsed(results) };
+  const shape = JSON.stringify([listing.files.map((f) => f.path), listing.missing]);
+  return { listing, merged: mergeParsed(results), shape, read };
 }
 
 /** `manifests/` and `./manifests` name the same folder as `manifests`; one spelling keeps paths comparable. */
@@ -91,6 +112,8 @@ export class FileSource implements Source {
   readonly #watchers: FolderWatchers;
   #onSnapshot: ((snapshot: Snapshot) => void) | null = null;
   #last: Snapshot | null = null;
+  /** The files and missing roots of the last snapshot (Scan.shape). */
+  #lastShape: string | null = null;
   #dirty = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #poll: NodeJS.Timeout | null = null;
@@ -101,7 +124,7 @@ export class FileSource implements Source {
 
   constructor(paths: string[], options: FileSourceOptions = {}) {
     this.#roots = normalizeRoots(paths);
-    this.#debounceMs = options.debounceMs ?? 100;
+    this.#debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     this.#logger = options.logger ?? silentLogger;
     this.#watchers = new FolderWatchers((path) => this.#changed(path), this.#logger);
   }
@@ -152,10 +175,14 @@ export class FileSource implements Source {
   async #rebuild(): Promise<void> {
     const dirty = this.#dirty;
     this.#dirty = new Set();
-    const { listing, merged } = await scan(this.#roots, this.#cache, dirty);
+    const { listing, merged, shape, read } = await scan(this.#roots, this.#cache, dirty);
     if (this.#closed) return;
     const unwatched = this.#watchers.sync(await this.#targets(listing));
     this.#setPolling(unwatched > 0);
+    // Events for other names in a watched folder (an editor's temporary file, a backup) read nothing: with
+    // the same files as last time, the snapshot would be the same.
+    if (this.#last && !read && shape === this.#lastShape) return;
+    this.#lastShape = shape;
     const objects = this.#generations.assign(merged.objects);
     const snapshot = snapshotFromObjects(objects, merged.rejected);
     // A change that changes nothing (an editor's save of the same text, a touch) is not news.

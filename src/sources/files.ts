@@ -2,7 +2,7 @@
 // recursively for .yaml, .yml and .json files, in name order so that the same tree always loads the same way.
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseManifests, type ParseResult } from '../api/parse.ts';
+import { parseManifests, type ParseCache, type ParseResult } from '../api/parse.ts';
 
 export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 
@@ -93,8 +93,11 @@ async function walk(dir: string, ino: number, listing: TreeListing, seenFiles: S
   }
 }
 
-/** Reads and parses one file; a file that cannot be read becomes one rejection. */
-export async function readManifestFile(path: string): Promise<ParseResult> {
+/**
+ * Reads and parses one file; a file that cannot be read becomes one rejection. With the file's ParseCache,
+ * only the documents that changed since its last read are parsed.
+ */
+export async function readManifestFile(path: string, cache?: ParseCache): Promise<ParseResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -102,5 +105,5 @@ export async function readManifestFile(path: string): Promise<ParseResult> {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     return { objects: [], rejected: [{ where: `${path}:1`, reason: `cannot read file (${code}); its objects are not loaded` }] };
   }
-  return parseManifests(text, path);
+  return parseManifests(text, path, cache);
 }

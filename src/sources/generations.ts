@@ -27,6 +27,23 @@ export function canonicalJSON(value: unknown): string {
 
 export class GenerationTracker {
   #seen = new Map<string, { generation: number; content: string }>();
+  /**
+   * Content by the spec object it was computed from (the object itself for kinds without a spec). A parsed
+   * document that did not change hands out the very same spec again, so a rebuild of thousands of objects
+   * serialises only the ones that changed.
+   */
+  #contents = new WeakMap<object, string>();
+
+  #content(o: KubeObject): string {
+    const spec = (o as unknown as Record<string, unknown>).spec;
+    const holder = spec !== null && typeof spec === 'object' ? spec : o;
+    let content = this.#contents.get(holder);
+    if (content === undefined) {
+      content = generationContent(o);
+      this.#contents.set(holder, content);
+    }
+    return content;
+  }
 
   /**
    * Returns the objects with metadata.generation set: the manifest's own value (1 by default) the first time a
@@ -37,7 +54,7 @@ export class GenerationTracker {
   assign(objects: readonly KubeObject[]): KubeObject[] {
     const out = objects.map((o) => {
       const key = objectKey(o);
-      const content = generationContent(o);
+      const content = this.#content(o);
       const before = this.#seen.get(key);
       const generation = !before ? (o.metadata.generation ?? 1) : before.content === content ? before.generation : before.generation + 1;
       this.#seen.set(key, { generation, content });
