@@ -4,10 +4,11 @@
 // `---` in a block scalar is indented and is not taken for a separator. Streams with directives (`%YAML`) or
 // document end markers (`...`) are not split: the caller parses them whole.
 
-/** One document of a stream: its text (from its `---` line, if any) and the 1-based line it starts on. */
+/** One document of a stream: its text (from its `---` line, if any), the 1-based line and offset it starts at. */
 export interface DocumentText {
   text: string;
   line: number;
+  start: number;
 }
 
 const MARKER = /^---(?:[ \t]|\r?$)/;
@@ -29,7 +30,7 @@ export function splitDocuments(text: string): DocumentText[] | null {
       const head = text.slice(pos, Math.min(eol < 0 ? text.length : eol, pos + 5));
       if (END_OR_DIRECTIVE.test(head)) return null;
       if (MARKER.test(head) && pos > start) {
-        documents.push({ text: text.slice(start, pos), line: startLine });
+        documents.push({ text: text.slice(start, pos), line: startLine, start });
         start = pos;
         startLine = line;
       }
@@ -37,6 +38,6 @@ export function splitDocuments(text: string): DocumentText[] | null {
     pos = next;
     line++;
   }
-  if (start < text.length || documents.length === 0) documents.push({ text: text.slice(start), line: startLine });
+  if (start < text.length || documents.length === 0) documents.push({ text: text.slice(start), line: startLine, start });
   return documents;
 }

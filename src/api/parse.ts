@@ -30,39 +30,58 @@ const MAX_REASONS = 10;
 
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** What one document gave, and the line it started on then. */
+/** What one document gave, and where it was in the text then. */
 interface CachedDocument {
+  start: number;
+  length: number;
   line: number;
   result: ParseResult;
 }
 
 /**
- * The documents of the last parse of one file, by their text. Keep one per file and pass it to every parse of
- * that file: only what changed is parsed again. It holds the current documents only, never older versions.
+ * The documents of the last parse of one file. Keep one per file and pass it to every parse of that file:
+ * only the documents an edit touched are parsed again. It holds the latest text and its documents only.
  */
 export class ParseCache {
   #file: string | null = null;
-  #documents = new Map<string, CachedDocument>();
+  #text = '';
+  #documents = new Map<number, CachedDocument>();
 
-  /** The cached result of a document with this text, at `line` of `file`, or undefined. */
-  lookup(file: string, document: DocumentText): ParseResult | undefined {
-    if (file !== this.#file) return undefined;
-    const hit = this.#documents.get(document.text);
-    if (!hit) return undefined;
-    if (hit.line === document.line) return hit.result;
-    // Moved by an edit above it: the same objects, with their lines shifted. Reasons name lines inside their
-    // text, so a document with rejections is parsed again instead.
-    if (hit.result.rejected.length > 0) return undefined;
-    const delta = document.line - hit.line;
-    return {
-      objects: hit.result.objects.map((o) => ({ ...o, origin: { file, line: (o.origin?.line ?? 1) + delta } })),
-      rejected: [],
+  /**
+   * Looks up each document of `text` that lies wholly in the part before or after the edit (the text the old
+   * and the new version share at their start and at their end): its result is the one cached for the same
+   * text, with lines shifted when the edit added or removed lines above it. Returns a function giving the
+   * cached result of a document, or undefined when it must be parsed.
+   */
+  unchanged(file: string, text: string): (document: DocumentText) => ParseResult | undefined {
+    if (file !== this.#file) return () => undefined;
+    const old = this.#text;
+    const prefix = commonPrefix(old, text);
+    const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
+    const shift = text.length - old.length;
+    const documents = this.#documents;
+    return (document) => {
+      const end = document.start + document.text.length;
+      let hit: CachedDocument | undefined;
+      if (end <= prefix) hit = documents.get(document.start);
+      else if (document.start >= text.length - suffix) hit = documents.get(document.start - shift);
+      if (!hit || hit.length !== document.text.length) return undefined;
+      if (hit.line === document.line) return hit.result;
+      // Moved by an edit above it: the same objects, with their lines shifted. Reasons name lines inside their
+      // text, so a document with rejections is parsed again instead.
+      if (hit.result.rejected.length > 0) return undefined;
+      const delta = document.line - hit.line;
+      return {
+        objects: hit.result.objects.map((o) => ({ ...o, origin: { file, line: (o.origin?.line ?? 1) + delta } })),
+        rejected: [],
+      };
     };
   }
 
-  /** Replaces the cache with the documents of the latest parse. */
-  replace(file: string, documents: Map<string, CachedDocument>): void {
+  /** Replaces the cache with the latest text and its documents' results. */
+  replace(file: string, text: string, documents: Map<number, CachedDocument>): void {
     this.#file = file;
+    this.#text = text;
     this.#documents = documents;
   }
 
@@ -72,20 +91,48 @@ export class ParseCache {
   }
 }
 
+/** How many characters a and b share at their start (binary search: the engine compares the halves). */
+function commonPrefix(a: string, b: string): number {
+  let lo = 0;
+  let hi = Math.min(a.length, b.length);
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (a.slice(lo, mid) === b.slice(lo, mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** How many characters (at most `limit`) a and b share at their end. */
+function commonSuffix(a: string, b: string, limit: number): number {
+  let lo = 0;
+  let hi = limit;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (a.slice(a.length - mid, a.length - lo) === b.slice(b.length - mid, b.length - lo)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 export function parseManifests(text: string, file: string, cache?: ParseCache): ParseResult {
   const documents = splitDocuments(text);
   // Directives and `...` markers change how the stream splits; such a stream is parsed whole.
-  if (documents === null) return parseStream(text, file, 1);
+  if (documents === null) {
+    cache?.replace(file, '', new Map());
+    return parseStream(text, file, 1);
+  }
   const objects: KubeObject[] = [];
   const rejected: Rejection[] = [];
-  const current = new Map<string, CachedDocument>();
+  const current = new Map<number, CachedDocument>();
+  const cached = cache?.unchanged(file, text);
   for (const document of documents) {
-    const result = cache?.lookup(file, document) ?? parseDocument(document, file);
-    current.set(document.text, { line: document.line, result });
+    const result = cached?.(document) ?? parseDocument(document, file);
+    current.set(document.start, { start: document.start, length: document.text.length, line: document.line, result });
     for (const o of result.objects) objects.push(o);
     for (const r of result.rejected) rejected.push(r);
   }
-  cache?.replace(file, current);
+  cache?.replace(file, text, current);
   return { objects, rejected };
 }
 
