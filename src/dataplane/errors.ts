@@ -25,6 +25,7 @@ export const INVALID_BACKEND = answer('INVALID_BACKEND', 500, 'invalid backend\n
 export const NO_ENDPOINTS = answer('NO_ENDPOINTS', 503, 'no healthy endpoints\n');
 export const UPSTREAM_FAILED = answer('UPSTREAM_FAILED', 502, 'upstream request failed\n');
 export const UPSTREAM_TIMEOUT = answer('UPSTREAM_TIMEOUT', 504, 'upstream request timeout\n');
+export const MISDIRECTED = answer('MISDIRECTED', 421, 'misdirected request\n');
 export const INTERNAL = answer('INTERNAL', 500, 'internal error\n');
 export const BAD_REQUEST = answer('BAD_REQUEST', 400, 'bad request\n');
 

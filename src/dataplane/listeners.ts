@@ -13,10 +13,18 @@ import { handleRequest } from './http/handler.ts';
 import { sniffPreface } from './http/preface.ts';
 import { handleUpgrade } from './http/upstream/tunnel.ts';
 import { selectContext } from './tls/contexts.ts';
-import type { ListenerContext } from './tls/contexts.ts';
-import { terminateTLS } from './tls/terminate.ts';
+import type { ListenerContext, PortTLS } from './tls/contexts.ts';
+import { TLSTerminator } from './tls/terminate.ts';
 
 const H2_IDLE_TIMEOUT_MS = 60_000;
+
+function contextIds(t: PortTLS): Set<string> {
+  const ids = new Set<string>();
+  for (const ctx of t.exact.values()) ids.add(ctx.id);
+  for (const [, ctx] of t.wildcards) ids.add(ctx.id);
+  if (t.fallback !== null) ids.add(t.fallback.id);
+  return ids;
+}
 
 /** An HTTP(S) server that is handed the connections of a port, and the connections it holds. */
 class Generation {
@@ -29,8 +37,8 @@ class Generation {
   private readonly sessions = new Set<http2.ServerHttp2Session>();
   /** Set when the generation is retired: answers then carry `Connection: close`. */
   closing = false;
-  /** For HTTPS: the key pairs for a server name (null: no SNI). */
-  private readonly select: ((servername: string | null) => ListenerContext | null) | null;
+  /** For HTTPS: terminates TLS before the connection reaches a server. */
+  readonly tls: TLSTerminator | null;
   private readonly logger: Logger;
 
   constructor(
@@ -43,15 +51,20 @@ class Generation {
     this.protocol = protocol;
     this.server = server;
     this.createH2 = createH2;
-    this.select = select;
+    this.tls = select === null ? null : new TLSTerminator(select, (secure) => this.serveSecure(secure), logger);
     this.logger = logger;
   }
 
   accept(socket: Socket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    if (this.select === null) sniffPreface(socket, (h2, first) => this.serve(socket, h2, first));
-    else terminateTLS(socket, this.select, (secure) => this.server.emit('connection', secure), this.logger);
+    if (this.tls === null) sniffPreface(socket, (h2, first) => this.serve(socket, h2, first));
+    else this.tls.accept(socket);
+  }
+
+  private serveSecure(secure: Socket & { alpnProtocol?: string | false | null }): void {
+    if (secure.alpnProtocol === 'h2') this.serveH2(secure);
+    else this.server.emit('connection', secure);
   }
 
   private serve(socket: Socket, h2: boolean, first: Buffer): void {
@@ -62,13 +75,17 @@ class Generation {
       socket.emit('data', first);
       return;
     }
+    // The HTTP/2 session takes what the socket has buffered before it reads the handle.
+    socket.pause();
+    socket.unshift(first);
+    this.serveH2(socket);
+  }
+
+  private serveH2(socket: Socket): void {
     if (this.closing) {
       socket.destroy();
       return;
     }
-    // The HTTP/2 session takes what the socket has buffered before it reads the handle.
-    socket.pause();
-    socket.unshift(first);
     if (this.h2 === null) {
       this.h2 = this.createH2();
       this.h2.on('session', (session: http2.ServerHttp2Session) => {
@@ -149,6 +166,7 @@ export class PortListener {
       this.generation = this.createGeneration(port.protocol);
       this.track(old.retire(graceMs));
     }
+    if (port.tls !== null) this.generation.tls?.retain(contextIds(port.tls));
   }
 
   /** Stops accepting, lets in-flight requests finish and closes the connections. */

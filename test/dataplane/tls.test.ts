@@ -1,5 +1,6 @@
 // HTTPS termination: certificates chosen by SNI across the listeners of one port, and replaced without restart.
 import assert from 'node:assert/strict';
+import http2 from 'node:http2';
 import { after, before, describe, it } from 'node:test';
 import { createDataPlane } from '../../src/dataplane/index.ts';
 import type { Config } from '../../src/config/types.ts';
@@ -57,10 +58,12 @@ describe('tls', () => {
   const ca = () => certs.map((c) => c.certPem);
 
   it('picks the certificate by SNI: exact, then wildcard, then the listener without hostname', async () => {
-    const exact = await httpsGet({ address: ADDRESS, port: p, servername: 'foo.example.com', ca: ca(), sigalgs: RSA });
+    const exact = await httpsGet({ address: ADDRESS, port: p, servername: 'foo.example.com', host: 'foo.example.com', ca: ca(), sigalgs: RSA });
     assert.equal(exact.status, 200);
     assert.equal(exact.subject, 'foo');
-    assert.equal((await httpsGet({ address: ADDRESS, port: p, servername: 'bar.example.com', ca: ca() })).subject, 'wild');
+    const wild = await httpsGet({ address: ADDRESS, port: p, servername: 'bar.example.com', host: 'bar.example.com', ca: ca() });
+    assert.equal(wild.subject, 'wild');
+    assert.equal(wild.status, 200);
     assert.equal((await httpsGet({ address: ADDRESS, port: p, servername: 'other.test', ca: ca() })).subject, 'any');
   });
 
@@ -71,16 +74,18 @@ describe('tls', () => {
     assert.equal(JSON.parse(a.body).headers.find(([n]: [string]) => n === 'x-forwarded-proto')[1], 'https');
   });
 
-  it('negotiates HTTP/1.1 by ALPN and refuses TLS 1.1', async () => {
+  it('negotiates h2 or HTTP/1.1 by ALPN and refuses TLS 1.1', async () => {
     const { connect } = await import('node:tls');
-    const alpn = await new Promise<string | false>((resolve, reject) => {
-      const s = connect({ host: ADDRESS, port: p, servername: 'foo.example.com', ca: ca(), ALPNProtocols: ['h2', 'http/1.1'] }, () => {
-        resolve(s.alpnProtocol ?? false);
-        s.destroy();
+    const alpn = (offer: string[]) =>
+      new Promise<string | false>((resolve, reject) => {
+        const s = connect({ host: ADDRESS, port: p, servername: 'foo.example.com', ca: ca(), ALPNProtocols: offer }, () => {
+          resolve(s.alpnProtocol ?? false);
+          s.destroy();
+        });
+        s.on('error', reject);
       });
-      s.on('error', reject);
-    });
-    assert.equal(alpn, 'http/1.1');
+    assert.equal(await alpn(['h2', 'http/1.1']), 'h2');
+    assert.equal(await alpn(['http/1.1']), 'http/1.1');
     await assert.rejects(
       new Promise((resolve, reject) => {
         const s = connect({ host: ADDRESS, port: p, servername: 'foo.example.com', ca: ca(), maxVersion: 'TLSv1.1', minVersion: 'TLSv1' }, () => {
@@ -92,6 +97,29 @@ describe('tls', () => {
     );
   });
 
+  it('answers 421 when the Host belongs to another listener than the SNI, over HTTP/1.1 and h2', async () => {
+    const misdirected = await httpsGet({ address: ADDRESS, port: p, servername: 'foo.example.com', host: 'bar.example.com', ca: ca() });
+    assert.equal(misdirected.status, 421);
+    const session = http2.connect(`https://${ADDRESS}:${p}`, {
+      ca: ca(),
+      servername: 'foo.example.com',
+      checkServerIdentity: () => undefined,
+    });
+    session.on('error', () => undefined);
+    const get = (authority: string) =>
+      new Promise<number>((resolve, reject) => {
+        const stream = session.request({ ':path': '/', ':authority': authority });
+        stream.on('response', (h) => resolve(Number(h[':status'])));
+        stream.on('error', reject);
+        stream.resume();
+        stream.end();
+      });
+    assert.equal(await get('foo.example.com'), 200);
+    assert.equal(await get('bar.example.com'), 421);
+    assert.equal(await get('other.test'), 421);
+    session.close();
+  });
+
   it('offers each key pair of a listener (RSA and ECDSA) to the clients that accept it', async () => {
     const ec = await httpsGet({ address: ADDRESS, port: p, servername: 'foo.example.com', ca: ca(), sigalgs: 'ecdsa_secp256r1_sha256' });
     assert.equal(ec.subject, 'foo-ec');
@@ -99,7 +127,7 @@ describe('tls', () => {
 
   it('serves a changed certificate to new handshakes without a restart', async () => {
     await dp.apply(build(certs[3]));
-    const a = await httpsGet({ address: ADDRESS, port: p, servername: 'foo.example.com', ca: ca(), sigalgs: RSA });
+    const a = await httpsGet({ address: ADDRESS, port: p, servername: 'foo.example.com', host: 'foo.example.com', ca: ca(), sigalgs: RSA });
     assert.equal(a.subject, 'foo-renewed');
   });
 });

@@ -1,5 +1,6 @@
 // The request path through the data plane: route, then redirect, answer directly, or forward upstream.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../../log.ts';
 import {
   ACTION_DIRECT,
@@ -8,7 +9,7 @@ import {
   BACKEND_NO_ENDPOINTS,
 } from '../compile.ts';
 import type { CompiledBackend, CompiledFilters, CompiledPort, CompiledRule } from '../compile.ts';
-import { BAD_REQUEST, INTERNAL, INVALID_BACKEND, NO_ENDPOINTS, NO_ROUTE, sendLocal } from '../errors.ts';
+import { BAD_REQUEST, INTERNAL, INVALID_BACKEND, MISDIRECTED, NO_ENDPOINTS, NO_ROUTE, sendLocal } from '../errors.ts';
 import type { LocalAnswer } from '../errors.ts';
 import { hostWithoutPort, normalizeHost } from '../hostname.ts';
 import { applyHeaderEdits } from './filters/header-edits.ts';
@@ -16,12 +17,24 @@ import { modifyPath } from './filters/path.ts';
 import { redirectLocation } from './filters/redirect.ts';
 import { forwardRequestHeaders } from './headers.ts';
 import type { RequestView } from './match.ts';
-import { findRule, splitTarget } from './router.ts';
+import { findRule, listenerIndex, splitTarget } from './router.ts';
 import { ProxyRequest } from './upstream/forward.ts';
 
 /** The Host of a request: the Host header, or HTTP/2's :authority. */
 export function requestHost(req: IncomingMessage): string | undefined {
   return req.headers.host ?? (req.headers[':authority'] as string | undefined);
+}
+
+/**
+ * RFC 9110 §15.5.20: a request whose Host belongs to another listener than the one its TLS server name chose
+ * (HTTP/2 clients reuse a connection for every host its certificate covers) gets 421 so that the client
+ * opens a connection for that host. Spec: GatewayHTTPSListenerDetectMisdirectedRequests.
+ */
+function misdirected(port: CompiledPort, req: IncomingMessage, host: string): boolean {
+  const servername = (req.socket as TLSSocket).servername;
+  if (typeof servername !== 'string' || servername.length === 0) return false;
+  const bySni = listenerIndex(port, normalizeHost(servername));
+  return bySni >= 0 && bySni !== listenerIndex(port, host);
 }
 
 /** What a routed request resolves to before any byte goes upstream. */
@@ -41,7 +54,9 @@ export function route(port: CompiledPort, req: IncomingMessage): Routed | LocalA
     method: req.method ?? 'GET',
     rawHeaders: req.rawHeaders,
   };
-  const rule = findRule(port, normalizeHost(requestHost(req)), view);
+  const host = normalizeHost(requestHost(req));
+  if (port.tls !== null && misdirected(port, req, host)) return MISDIRECTED;
+  const rule = findRule(port, host, view);
   return rule === null ? NO_ROUTE : { view, rule };
 }
 

@@ -29,6 +29,13 @@ export function findRule(port: CompiledPort, host: string, req: RequestView): Co
   return null;
 }
 
+/** The index of the listener a host selects on this port, or -1. */
+export function listenerIndex(port: CompiledPort, host: string): number {
+  const listeners = port.listeners;
+  for (let i = 0; i < listeners.length; i++) if (hostMatches(listeners[i].host, host)) return i;
+  return -1;
+}
+
 /** Splits `req.url` into path and query; absolute-form targets (`http://host/p`) keep only path and query. */
 export function splitTarget(url: string): { path: string; query: string | null } | null {
   let target = url;

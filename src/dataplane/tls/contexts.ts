@@ -8,8 +8,8 @@ import type { Logger } from '../../log.ts';
 /** Settings every terminated connection gets. */
 export const TLS_SERVER_OPTIONS = {
   minVersion: 'TLSv1.2',
-  // This data plane speaks HTTP/1.1 only on its HTTPS listeners.
-  ALPNProtocols: ['http/1.1'],
+  // HTTP/2 when the client offers it, else HTTP/1.1; a client that offers neither gets no ALPN answer.
+  ALPNProtocols: ['h2', 'http/1.1'],
 } as const satisfies tls.TlsOptions;
 
 /** The key pairs of one listener, ready for a handshake. */

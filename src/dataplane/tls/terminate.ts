@@ -5,51 +5,87 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../../log.ts';
 import { readServerName } from './client-hello.ts';
 import type { ListenerContext } from './contexts.ts';
-import { TLS_SERVER_OPTIONS } from './contexts.ts';
 
-/** A client that connects and sends no ClientHello is dropped after this long. */
-const HELLO_TIMEOUT_MS = 10_000;
+/** A client that connects and does not complete its handshake is dropped after this long. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
-export function terminateTLS(
-  socket: Socket,
-  select: (servername: string | null) => ListenerContext | null,
-  onSecure: (secure: tls.TLSSocket) => void,
-  logger: Logger,
-): void {
-  let buffered: Buffer | null = null;
-  const onTimeout = (): void => {
-    socket.destroy();
-  };
-  const onError = (): void => {
-    socket.destroy();
-  };
-  const onData = (chunk: Buffer): void => {
-    buffered = buffered === null ? chunk : Buffer.concat([buffered, chunk]);
-    const name = readServerName(buffered);
-    if (name === undefined) return;
-    socket.off('data', onData);
-    socket.off('timeout', onTimeout);
-    socket.off('error', onError);
-    socket.setTimeout(0);
-    socket.pause();
-    socket.unshift(buffered);
-    buffered = null;
-    const ctx = select(name);
-    if (ctx === null) {
-      logger.debug({ servername: name }, 'no certificate for this server name');
+/** A terminated connection: `alpnProtocol` says h2 or HTTP/1.1, `servername` the SNI (false without one). */
+export type SecureSocket = tls.TLSSocket;
+
+/**
+ * One node tls.Server (never listening) per set of key pairs: its default context holds every pair, which is
+ * what lets OpenSSL choose RSA or ECDSA per client. Connections are handed to the server of the listener
+ * their SNI names; `onSecure` gets each socket once its handshake is done, with `alpnProtocol` and
+ * `servername` set.
+ */
+export class TLSTerminator {
+  private servers = new Map<string, tls.Server>();
+  private readonly select: (servername: string | null) => ListenerContext | null;
+  private readonly onSecure: (secure: SecureSocket) => void;
+  private readonly logger: Logger;
+
+  constructor(
+    select: (servername: string | null) => ListenerContext | null,
+    onSecure: (secure: SecureSocket) => void,
+    logger: Logger,
+  ) {
+    this.select = select;
+    this.onSecure = onSecure;
+    this.logger = logger;
+  }
+
+  accept(socket: Socket): void {
+    let buffered: Buffer | null = null;
+    const cleanup = (): void => {
+      socket.off('data', onData);
+      socket.off('timeout', onTimeout);
+      socket.off('error', onError);
+      socket.setTimeout(0);
+    };
+    const onTimeout = (): void => {
+      cleanup();
       socket.destroy();
-      return;
+    };
+    const onError = (): void => {
+      cleanup();
+      socket.destroy();
+    };
+    const onData = (chunk: Buffer): void => {
+      buffered = buffered === null ? chunk : Buffer.concat([buffered, chunk]);
+      const name = readServerName(buffered);
+      if (name === undefined) return;
+      cleanup();
+      // The bytes read so far go back into the socket; the TLS socket reads what is buffered first.
+      socket.pause();
+      socket.unshift(buffered);
+      buffered = null;
+      const ctx = this.select(name);
+      if (ctx === null) {
+        this.logger.debug({ servername: name }, 'no certificate for this server name');
+        socket.destroy();
+        return;
+      }
+      this.server(ctx).emit('connection', socket);
+    };
+    socket.setTimeout(HANDSHAKE_TIMEOUT_MS);
+    socket.on('timeout', onTimeout);
+    socket.on('error', onError);
+    socket.on('data', onData);
+  }
+
+  /** Forgets the servers of key pairs the current config no longer uses. */
+  retain(ids: ReadonlySet<string>): void {
+    for (const id of this.servers.keys()) if (!ids.has(id)) this.servers.delete(id);
+  }
+
+  private server(ctx: ListenerContext): tls.Server {
+    let server = this.servers.get(ctx.id);
+    if (server === undefined) {
+      server = tls.createServer({ ...ctx.options, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
+      server.on('secureConnection', (secure: tls.TLSSocket) => this.onSecure(secure));
+      server.on('tlsClientError', (err: Error) => this.logger.debug({ error: err.message }, 'TLS handshake failed'));
+      this.servers.set(ctx.id, server);
     }
-    // The bytes read so far are handed to the TLS socket, which reads what is buffered first.
-    const secure = new tls.TLSSocket(socket, {
-      isServer: true,
-      secureContext: ctx.context,
-      ALPNProtocols: [...TLS_SERVER_OPTIONS.ALPNProtocols],
-    });
-    onSecure(secure);
-  };
-  socket.setTimeout(HELLO_TIMEOUT_MS);
-  socket.on('timeout', onTimeout);
-  socket.on('error', onError);
-  socket.on('data', onData);
+    return server;
+  }
 }
