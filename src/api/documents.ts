@@ -13,30 +13,28 @@ export interface DocumentText {
 
 const MARKER = /^---(?:[ \t]|\r?$)/;
 const END_OR_DIRECTIVE = /^(?:\.\.\.(?:[ \t]|\r?$)|%)/;
+/** Lines that may be one of the above; found by one scan of the engine instead of a loop over every line. */
+const CANDIDATE = /^(?:---|\.\.\.|%)/gm;
 
 /** The documents of the stream, or null when it has directives or `...` lines and must be parsed whole. */
 export function splitDocuments(text: string): DocumentText[] | null {
   const documents: DocumentText[] = [];
   let start = 0;
   let startLine = 1;
+  // Lines are counted up to `counted`, which is on line `line`.
   let line = 1;
-  let pos = 0;
-  while (pos < text.length) {
+  let counted = 0;
+  for (const m of text.matchAll(CANDIDATE)) {
+    const pos = m.index;
     const eol = text.indexOf('\n', pos);
-    const next = eol < 0 ? text.length : eol + 1;
-    const c = text.charCodeAt(pos);
-    // Only lines starting with '-', '.' or '%' can matter; the rest are skipped without a regular expression.
-    if (c === 45 || c === 46 || c === 37) {
-      const head = text.slice(pos, Math.min(eol < 0 ? text.length : eol, pos + 5));
-      if (END_OR_DIRECTIVE.test(head)) return null;
-      if (MARKER.test(head) && pos > start) {
-        documents.push({ text: text.slice(start, pos), line: startLine, start });
-        start = pos;
-        startLine = line;
-      }
-    }
-    pos = next;
-    line++;
+    const head = text.slice(pos, Math.min(eol < 0 ? text.length : eol, pos + 5));
+    if (END_OR_DIRECTIVE.test(head)) return null;
+    if (!MARKER.test(head) || pos === start) continue;
+    for (let nl = text.indexOf('\n', counted); nl >= 0 && nl < pos; nl = text.indexOf('\n', nl + 1)) line++;
+    counted = pos;
+    documents.push({ text: text.slice(start, pos), line: startLine, start });
+    start = pos;
+    startLine = line;
   }
   if (start < text.length || documents.length === 0) documents.push({ text: text.slice(start), line: startLine, start });
   return documents;

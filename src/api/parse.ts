@@ -48,10 +48,11 @@ export class ParseCache {
   #documents = new Map<number, CachedDocument>();
 
   /**
-   * Looks up each document of `text` that lies wholly in the part before or after the edit (the text the old
-   * and the new version share at their start and at their end): its result is the one cached for the same
-   * text, with lines shifted when the edit added or removed lines above it. Returns a function giving the
-   * cached result of a document, or undefined when it must be parsed.
+   * Finds the documents of `text` that an edit left alone: those wholly in the part the old and the new
+   * version share at their start or at their end (by offset, without comparing their text again), and those in
+   * between whose text an old document had. Their result is the cached one, with lines shifted when the edit
+   * added or removed lines above them. Returns a function giving the cached result of a document, or
+   * undefined when it must be parsed.
    */
   unchanged(file: string, text: string): (document: DocumentText) => ParseResult | undefined {
     if (file !== this.#file) return () => undefined;
@@ -60,11 +61,24 @@ export class ParseCache {
     const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
     const shift = text.length - old.length;
     const documents = this.#documents;
+    // Documents in the edited part may still be unchanged (an edit at each end of a long file, or a document
+    // moved): those are found by their text, among the old documents of the edited part only.
+    let edited: Map<string, CachedDocument> | null = null;
+    const byText = (document: DocumentText): CachedDocument | undefined => {
+      if (!edited) {
+        edited = new Map();
+        for (const d of documents.values()) {
+          if (d.start + d.length > prefix && d.start < old.length - suffix) edited.set(old.slice(d.start, d.start + d.length), d);
+        }
+      }
+      return edited.get(document.text);
+    };
     return (document) => {
       const end = document.start + document.text.length;
       let hit: CachedDocument | undefined;
       if (end <= prefix) hit = documents.get(document.start);
       else if (document.start >= text.length - suffix) hit = documents.get(document.start - shift);
+      else hit = byText(document);
       if (!hit || hit.length !== document.text.length) return undefined;
       if (hit.line === document.line) return hit.result;
       // Moved by an edit above it: the same objects, with their lines shifted. Reasons name lines inside their
