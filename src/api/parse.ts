@@ -150,8 +150,18 @@ export function parseManifests(text: string, file: string, cache?: ParseCache): 
   return { objects, rejected };
 }
 
+/**
+ * A copy of a document's text that does not share memory with the file's text. Strings parsed out of a
+ * document are slices of it, and a slice keeps all of its parent alive: without the copy, each object parsed
+ * from an edited file would keep that whole version of the file in memory (3.3 MB per edit at 10,000 routes).
+ */
+function ownCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
 /** One document: the fast reader when it reads it and the objects are valid, else the `yaml` package. */
-function parseDocument(document: DocumentText, file: string): ParseResult {
+function parseDocument(slice: DocumentText, file: string): ParseResult {
+  const document = { ...slice, text: ownCopy(slice.text) };
   const fast = readBlockDocument(document.text);
   if (fast !== undefined) {
     if (fast.value === null) return { objects: [], rejected: [] };
