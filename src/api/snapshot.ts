@@ -69,8 +69,10 @@ export function snapshotFromObjects(objects: readonly KubeObject[], rejected: re
   }
   const snapshot = emptySnapshot() as unknown as Record<string, unknown>;
   for (const [list, items] of Object.entries(lists)) {
-    items.sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0));
-    snapshot[list] = items;
+    // Each key is built once, not twice per comparison: at 10,000 objects that is 10,000 strings, not 280,000.
+    const keyed = items.map((o) => ({ key: objectKey(o), o }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    snapshot[list] = keyed.map((k) => k.o);
   }
   snapshot.rejected = [...rejected, ...extra];
   return snapshot as unknown as Snapshot;
