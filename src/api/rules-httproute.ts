@@ -112,6 +112,7 @@ function backendPortRule(ref: Obj, at: string, reasons: string[]): void {
 }
 
 function filterListRules(filters: Obj[], at: string, reasons: string[]): void {
+  if (filters.length === 0) return; // most rules and backendRefs have none: skip the list scans
   const types = filters.map((f) => str(f.type) ?? '');
   if (types.includes('RequestRedirect') && types.includes('URLRewrite')) {
     reasons.push(`${at}: May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both`);
