@@ -44,6 +44,28 @@ test('an edit to one document of many gives the snapshot a fresh parse gives, re
   assert.notEqual(after.objects[120], before.objects[120]);
 });
 
+test('edits far apart (one route changed, another restored) parse only those two documents again', () => {
+  const cache = new ParseCache();
+  const first = parseManifests(routes(300, { i: 20, prefix: '/old' }), 'routes.yaml', cache);
+  const text = routes(300, { i: 280, prefix: '/new' });
+  const second = parseManifests(text, 'routes.yaml', cache);
+  assert.deepEqual(second, parseManifests(text, 'routes.yaml'));
+  const reparsed = second.objects.map((o, i) => (o === first.objects[i] ? null : o.metadata.name)).filter((n) => n !== null);
+  assert.deepEqual(reparsed, ['r20', 'r280']);
+});
+
+test('documents moved below a removed one keep their objects, with their new lines', () => {
+  const cache = new ParseCache();
+  const first = parseManifests(routes(30), 'routes.yaml', cache);
+  const text = routes(30).split('---\n').filter((_, i) => i !== 3).join('---\n');
+  const second = parseManifests(text, 'routes.yaml', cache);
+  assert.deepEqual(second, parseManifests(text, 'routes.yaml'));
+  assert.equal(second.objects.length, 29);
+  assert.equal(second.objects[2], first.objects[2]);
+  assert.deepEqual(second.objects[3].origin, { file: 'routes.yaml', line: first.objects[3].origin!.line });
+  assert.equal(second.objects[3].metadata.name, 'r4');
+});
+
 test('lines inserted above shift the origin of every document below, as a fresh parse would', () => {
   const cache = new ParseCache();
   parseManifests(routes(50), 'routes.yaml', cache);
