@@ -54,6 +54,10 @@ describe('filters', () => {
         redirect('/port', { port: 8443, hostname: 'example.org', statusCode: 301 }),
         redirect('/full-path', { path: { type: 'ReplaceFullPath', value: '/new' }, statusCode: 308 }),
         rule({ type: 'direct', status: 500, body: 'no valid backend\n' }, { path: '/direct' }),
+        rule(forward(backend('b', ep)), {
+          path: '/injected',
+          filters: { requestHeaders: headerEdits({ set: [['X-A', 'a\r\nX-Injected: 1']] }) },
+        }),
         rule(forward(backend('b', ep)), { path: '/' }),
       ]),
     );
@@ -115,6 +119,12 @@ describe('filters', () => {
       assert.equal(a.status, status, path);
       assert.equal(a.headers.location, location, path);
     }
+  });
+
+  it('leaves out a rule whose header edit would break a header line', async () => {
+    const e = await echo({ address: ADDRESS, port: p, path: '/injected' });
+    assert.deepEqual(received(e, 'x-injected'), []);
+    assert.deepEqual(received(e, 'x-a'), []);
   });
 
   it('answers a direct response without a backend', async () => {

@@ -9,8 +9,15 @@ export interface HeaderEdits {
   remove: Set<string>;
 }
 
+/** Characters that would end a header line: never written, whatever the config says. */
+const LINE_BREAK = /[\r\n\0]/;
+
+/** Throws on a name or value with a line break, so that the rule is left out rather than split a header. */
 export function compileHeaderEdits(edits: HeaderEditsConfig | null): HeaderEdits | null {
   if (edits === null) return null;
+  for (const [n, v] of [...edits.set, ...edits.add]) {
+    if (LINE_BREAK.test(n) || LINE_BREAK.test(v)) throw new Error(`header ${JSON.stringify(n)} has a line break`);
+  }
   if (edits.set.length === 0 && edits.add.length === 0 && edits.remove.length === 0) return null;
   const remove = new Set(edits.remove.map((n) => n.toLowerCase()));
   const set = edits.set.map(([n, v]): [string, string, string] => [n.toLowerCase(), n, v]);
