@@ -33,6 +33,8 @@ export class GenerationTracker {
    * serialises only the ones that changed.
    */
   #contents = new WeakMap<object, string>();
+  /** Objects given a generation other than their manifest's, by the parsed object. */
+  #copies = new WeakMap<KubeObject, KubeObject>();
 
   #content(o: KubeObject): string {
     const spec = (o as unknown as Record<string, unknown>).spec;
@@ -58,8 +60,21 @@ export class GenerationTracker {
       const before = this.#seen.get(key);
       const generation = !before ? (o.metadata.generation ?? 1) : before.content === content ? before.generation : before.generation + 1;
       this.#seen.set(key, { generation, content });
-      return generation === o.metadata.generation ? o : { ...o, metadata: { ...o.metadata, generation } };
+      return generation === o.metadata.generation ? o : this.#withGeneration(o, generation);
     });
     return out;
+  }
+
+  /**
+   * The object with another generation; the same copy as last time while the object and its generation stay
+   * the same, so that an unchanged object is the same object in every snapshot (cheap to compare, and
+   * something a consumer can cache by).
+   */
+  #withGeneration(o: KubeObject, generation: number): KubeObject {
+    const copy = this.#copies.get(o);
+    if (copy?.metadata.generation === generation) return copy;
+    const made = { ...o, metadata: { ...o.metadata, generation } };
+    this.#copies.set(o, made);
+    return made;
   }
 }

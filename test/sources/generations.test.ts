@@ -44,3 +44,13 @@ test('the objects given are not modified', () => {
   assert.equal(input.metadata.generation, 1);
   assert.equal(out.metadata.generation, 2);
 });
+
+test('an unchanged object comes out as the same object on every assign, also once its generation was bumped', () => {
+  const tracker = new GenerationTracker();
+  tracker.assign([route({ parentRefs: [{ name: 'g' }] })]);
+  const edited = route({ parentRefs: [{ name: 'h' }] });
+  const [first] = tracker.assign([edited]);
+  const [again] = tracker.assign([edited]);
+  assert.equal(first.metadata.generation, 2);
+  assert.equal(again, first);
+});
