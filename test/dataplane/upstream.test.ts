@@ -150,6 +150,25 @@ describe('upstream', () => {
     assert.equal(chunked, Array.from({ length: 100 }, (_, i) => `chunk-${i};`).join(''));
   });
 
+  it('forwards HEAD without a body and bodies sent after Expect: 100-continue', async () => {
+    const head = await request({ address: ADDRESS, port: p, method: 'HEAD', path: '/' });
+    assert.equal(head.status, 200);
+    assert.equal(head.body, '');
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = http.request(
+        { host: ADDRESS, port: p, method: 'POST', path: '/body', agent: false, headers: { expect: '100-continue', 'content-length': '5' } },
+        (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (c: Buffer) => parts.push(c));
+          res.on('end', () => resolve(Buffer.concat(parts).toString()));
+        },
+      );
+      req.on('continue', () => req.end('hello'));
+      req.on('error', reject);
+    });
+    assert.equal(body, 'hello');
+  });
+
   it('cancels the upstream request when the client goes away', async () => {
     await new Promise<void>((resolve, reject) => {
       const req = http.request({ host: ADDRESS, port: p, path: '/hang', agent: false }, (res) => {
