@@ -259,6 +259,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const l of profileLines(report)) console.log(l);
   console.log(`report: ${args.report}`);
   const failed = results.filter((r) => r.outcome === 'failed');
+  const partial = results.filter((r) => r.outcome === 'passed' && r.partial !== undefined);
+  if (partial.length > 0) console.log(`partially covered (notes not carried out): ${partial.map((r) => r.name).join(', ')}`);
+  if (failed.length > 0) console.log(`failed:\n${failed.map((r) => `  ${r.name}: ${r.reason}`).join('\n')}`);
   return setupFailed || failed.length > 0 ? 1 : 0;
 }
 
