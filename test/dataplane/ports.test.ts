@@ -86,6 +86,32 @@ describe('ports by diff', () => {
     await new Promise((resolve) => held.close(resolve));
   });
 
+  it('cuts requests still in flight when the grace period of a removed port ends', async () => {
+    const quick = createDataPlane({ drainTimeoutMs: 100 });
+    const stuck = http.createServer((_req, res) => res.writeHead(200).write('never ends'));
+    await new Promise<void>((resolve) => stuck.listen(0, '127.0.0.1', resolve));
+    const sp = (stuck.address() as net.AddressInfo).port;
+    const C = '127.0.55.3';
+    const pc = await freePort(C);
+    const to = forward(backend('stuck', [{ address: '127.0.0.1', port: sp }]));
+    await quick.apply(config([port(C, pc, [listener('ns/gw/c', null, [vhost('*', [rule(to)])])])]));
+    const cut = new Promise<string>((resolve) => {
+      const req = http.request({ host: C, port: pc, agent: false }, (res) => {
+        res.on('data', () => undefined);
+        res.on('error', () => resolve('cut'));
+        res.on('close', () => resolve(res.complete ? 'complete' : 'cut'));
+      });
+      req.on('error', () => resolve('cut'));
+      req.end();
+    });
+    await new Promise<void>((resolve) => stuck.once('request', () => resolve()));
+    await quick.apply(config([]));
+    assert.equal(await cut, 'cut');
+    await quick.close();
+    stuck.closeAllConnections();
+    await new Promise((resolve) => stuck.close(resolve));
+  });
+
   it('reports a port it cannot bind and still serves the others', async () => {
     const squatter = net.createServer();
     const taken = await freePort(A);
