@@ -76,19 +76,20 @@ export function profileReport(profile: Profile, results: readonly CaseResult[], 
     }
   }
   settle(core);
-  const report: ProfileReport = { core, name: profile.name, summary: '' };
+  let ext: ProfileReport['extended'];
   if (extended !== undefined) {
     settle(extended);
     const claimed = profile.extended.filter((f) => supported.includes(f)).sort();
     const unclaimed = profile.extended.filter((f) => !supported.includes(f)).sort();
-    report.extended = {
+    ext = {
       ...extended,
       ...(claimed.length > 0 ? { supportedFeatures: claimed } : {}),
       ...(unclaimed.length > 0 ? { unsupportedFeatures: unclaimed } : {}),
     };
   }
-  report.summary = `Core tests ${summaryOf(core)}${extended === undefined ? '' : `. Extended tests ${summaryOf(extended)}`}.`;
-  return report;
+  const summary = `Core tests ${summaryOf(core)}${extended === undefined ? '' : `. Extended tests ${summaryOf(extended)}`}.`;
+  // Keys in the order of the published reports.
+  return { core, ...(ext === undefined ? {} : { extended: ext }), name: profile.name, summary };
 }
 
 export function buildReport(input: ReportInput): Record<string, unknown> {
