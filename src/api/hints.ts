@@ -34,6 +34,8 @@ export function earlyDraftHints(object: Obj): string[] {
     case 'HTTPRoute':
       if (spec.gateways !== undefined) hints.push('spec.gateways is from an early draft of Gateway API; use spec.parentRefs');
       list(spec.rules).forEach((rule, i) => {
+        // Nearly every route is current: look for the draft fields before building anything.
+        if (rule.forwardTo === undefined && rule.action === undefined && !hasServiceName(rule.backendRefs)) return;
         const at = `spec.rules[${i}]`;
         if (rule.forwardTo !== undefined) hints.push(`${at}.forwardTo is from an early draft of Gateway API; use ${at}.backendRefs`);
         const action = obj(rule.action);
@@ -52,4 +54,8 @@ export function earlyDraftHints(object: Obj): string[] {
       break;
   }
   return hints;
+}
+
+function hasServiceName(refs: unknown): boolean {
+  return Array.isArray(refs) && refs.some((r) => obj(r)?.serviceName !== undefined);
 }
