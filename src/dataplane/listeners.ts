@@ -1,6 +1,7 @@
 // One listening socket per PortConfig.key. The socket stays open across applies; what serves the connections
-// it accepts (an HTTP or an HTTPS server) is swapped when the protocol changes, and each request reads the
-// port's compiled config through one reference, so it sees the old or the new config as a whole.
+// it accepts (a Generation: TLS termination for HTTPS, then node's HTTP/1 server or, for h2 and h2c clients,
+// its HTTP/2 server) is swapped when the protocol changes, and each request reads the port's compiled config
+// through one reference, so it sees the old or the new config as a whole.
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
@@ -39,7 +40,6 @@ class Generation {
   closing = false;
   /** For HTTPS: terminates TLS before the connection reaches a server. */
   readonly tls: TLSTerminator | null;
-  private readonly logger: Logger;
 
   constructor(
     protocol: 'HTTP' | 'HTTPS',
@@ -52,7 +52,6 @@ class Generation {
     this.server = server;
     this.createH2 = createH2;
     this.tls = select === null ? null : new TLSTerminator(select, (secure) => this.serveSecure(secure), logger);
-    this.logger = logger;
   }
 
   accept(socket: Socket): void {
