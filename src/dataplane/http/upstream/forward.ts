@@ -94,7 +94,9 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Controller): void {
     this.controller = controller;
-    if (this.res.destroyed) controller.abort(new Error('client closed the connection'));
+    // Answered already (timed out while queued for a connection) or the client left: send nothing.
+    if (this.done) controller.abort(new UpstreamTimeout('timeout'));
+    else if (this.res.destroyed) controller.abort(new Error('client closed the connection'));
   }
 
   onResponseStart(_controller: Controller, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
