@@ -150,7 +150,8 @@ export class PortListener {
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => reject(err);
       this.socket.once('error', onError);
-      this.socket.listen({ host: this.address, port: this.port, exclusive: true }, () => {
+      // Not exclusive: in a node:cluster worker the primary owns the socket and shares it with every worker.
+      this.socket.listen({ host: this.address, port: this.port }, () => {
         this.socket.off('error', onError);
         resolve();
       });
