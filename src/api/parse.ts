@@ -4,16 +4,19 @@
 //
 // A stream is split into its documents first (documents.ts) and each is read on its own: by the fast
 // block-style reader (block-yaml.ts) when it can, by the `yaml` package otherwise and whenever the document has
-// something to report (the package knows the line of every field). With a ParseCache, a document whose text
-// did not change since the last parse of the same file is not parsed or validated again.
+// something to report (the package knows the line of every field). With a ParseCache (parse-cache.ts), only
+// the documents an edit touched since the last parse of the same file are parsed and validated again.
 import { Buffer } from 'node:buffer';
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { readBlockDocument } from './block-yaml.ts';
-import { splitDocuments, type DocumentText } from './documents.ts';
+import type { DocumentText } from './documents.ts';
 import { withFieldLine, type LinePositions } from './field-lines.ts';
+import { ParseCache } from './parse-cache.ts';
 import { NAMESPACED_KINDS } from './snapshot.ts';
 import type { KubeObject, Rejection } from './types.ts';
 import { validateObject } from './validate.ts';
+
+export { ParseCache } from './parse-cache.ts';
 
 export interface ParseResult {
   objects: KubeObject[];
@@ -30,123 +33,16 @@ const MAX_REASONS = 10;
 
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** What one document gave, and where it was in the text then. */
-interface CachedDocument {
-  start: number;
-  length: number;
-  line: number;
-  result: ParseResult;
-}
-
-/**
- * The documents of the last parse of one file. Keep one per file and pass it to every parse of that file:
- * only the documents an edit touched are parsed again. It holds the latest text and its documents only.
- */
-export class ParseCache {
-  #file: string | null = null;
-  #text = '';
-  #documents = new Map<number, CachedDocument>();
-
-  /**
-   * Finds the documents of `text` that an edit left alone: those wholly in the part the old and the new
-   * version share at their start or at their end (by offset, without comparing their text again), and those in
-   * between whose text an old document had. Their result is the cached one, with lines shifted when the edit
-   * added or removed lines above them. Returns a function giving the cached result of a document, or
-   * undefined when it must be parsed.
-   */
-  unchanged(file: string, text: string): (document: DocumentText) => ParseResult | undefined {
-    if (file !== this.#file) return () => undefined;
-    const old = this.#text;
-    const prefix = commonPrefix(old, text);
-    const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
-    const shift = text.length - old.length;
-    const documents = this.#documents;
-    // Documents in the edited part may still be unchanged (an edit at each end of a long file, or a document
-    // moved): those are found by their text, among the old documents of the edited part only.
-    let edited: Map<string, CachedDocument> | null = null;
-    const byText = (document: DocumentText): CachedDocument | undefined => {
-      if (!edited) {
-        edited = new Map();
-        for (const d of documents.values()) {
-          if (d.start + d.length > prefix && d.start < old.length - suffix) edited.set(old.slice(d.start, d.start + d.length), d);
-        }
-      }
-      return edited.get(document.text);
-    };
-    return (document) => {
-      const end = document.start + document.text.length;
-      let hit: CachedDocument | undefined;
-      if (end <= prefix) hit = documents.get(document.start);
-      else if (document.start >= text.length - suffix) hit = documents.get(document.start - shift);
-      else hit = byText(document);
-      if (!hit || hit.length !== document.text.length) return undefined;
-      if (hit.line === document.line) return hit.result;
-      // Moved by an edit above it: the same objects, with their lines shifted. Reasons name lines inside their
-      // text, so a document with rejections is parsed again instead.
-      if (hit.result.rejected.length > 0) return undefined;
-      const delta = document.line - hit.line;
-      return {
-        objects: hit.result.objects.map((o) => ({ ...o, origin: { file, line: (o.origin?.line ?? 1) + delta } })),
-        rejected: [],
-      };
-    };
-  }
-
-  /** Replaces the cache with the latest text and its documents' results. */
-  replace(file: string, text: string, documents: Map<number, CachedDocument>): void {
-    this.#file = file;
-    this.#text = text;
-    this.#documents = documents;
-  }
-
-  /** How many documents are cached (for tests). */
-  get size(): number {
-    return this.#documents.size;
-  }
-}
-
-/** How many characters a and b share at their start (binary search: the engine compares the halves). */
-function commonPrefix(a: string, b: string): number {
-  let lo = 0;
-  let hi = Math.min(a.length, b.length);
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (a.slice(lo, mid) === b.slice(lo, mid)) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-/** How many characters (at most `limit`) a and b share at their end. */
-function commonSuffix(a: string, b: string, limit: number): number {
-  let lo = 0;
-  let hi = limit;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (a.slice(a.length - mid, a.length - lo) === b.slice(b.length - mid, b.length - lo)) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-export function parseManifests(text: string, file: string, cache?: ParseCache): ParseResult {
-  const documents = splitDocuments(text);
+export function parseManifests(text: string, file: string, cache: ParseCache = new ParseCache()): ParseResult {
+  const results = cache.update(text, file, (document) => parseDocument(document, file));
   // Directives and `...` markers change how the stream splits; such a stream is parsed whole.
-  if (documents === null) {
-    cache?.replace(file, '', new Map());
-    return parseStream(text, file, 1);
-  }
+  if (results === null) return parseStream(text, file, 1);
   const objects: KubeObject[] = [];
   const rejected: Rejection[] = [];
-  const current = new Map<number, CachedDocument>();
-  const cached = cache?.unchanged(file, text);
-  for (const document of documents) {
-    const result = cached?.(document) ?? parseDocument(document, file);
-    current.set(document.start, { start: document.start, length: document.text.length, line: document.line, result });
+  for (const result of results) {
     for (const o of result.objects) objects.push(o);
     for (const r of result.rejected) rejected.push(r);
   }
-  cache?.replace(file, text, current);
   return { objects, rejected };
 }
 

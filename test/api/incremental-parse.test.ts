@@ -149,3 +149,26 @@ test('a cache used for another file does not hand out objects with the wrong fil
   const other = parseManifests(routes(3), 'two.yaml', cache);
   assert.deepEqual(other.objects.map((o) => o.origin?.file), ['two.yaml', 'two.yaml', 'two.yaml']);
 });
+
+test('random edits of a many-document file: every cached parse equals a fresh parse', () => {
+  // A small deterministic generator, so that a failure can be replayed.
+  let seed = 42;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const pieces = ['---', '# comment', '', 'apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: extra', '  name: Bad_Name', 'spec: [', '---  ', '...'];
+  let lines = routes(40).split('\n');
+  const cache = new ParseCache();
+  for (let step = 0; step < 150; step++) {
+    const at = random(lines.length + 1);
+    const op = random(4);
+    if (op === 0) lines.splice(at, 0, pieces[random(pieces.length)]);
+    else if (op === 1 && lines.length > 1) lines.splice(at, 1);
+    else if (op === 2) lines.splice(at, 0, ...route(100 + step).split('\n'), '---');
+    else lines[Math.min(at, lines.length - 1)] = lines[Math.min(at, lines.length - 1)].replace(/r(\d)/, 'x$1');
+    const text = lines.join('\n');
+    assert.deepEqual(parseManifests(text, 'f.yaml', cache), parseManifests(text, 'f.yaml'), `step ${step}`);
+  }
+});
+
