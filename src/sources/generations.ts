@@ -1,8 +1,8 @@
 // metadata.generation in standalone mode. The API server bumps an object's generation when its spec changes
 // (not its labels or annotations), and controllers report the generation they acted on as observedGeneration.
 // Without an API server the file source keeps the count itself so that observedGeneration means the same.
-import { objectKey } from '../api/snapshot.ts';
 import type { KubeObject } from '../api/types.ts';
+import { keyOf } from './merge.ts';
 
 /** The part of an object whose change bumps its generation: spec, or for kinds without one (Secret, ConfigMap, EndpointSlice) every field but metadata. */
 function generationContent(o: KubeObject): string {
@@ -55,11 +55,11 @@ export class GenerationTracker {
    */
   assign(objects: readonly KubeObject[]): KubeObject[] {
     const out = objects.map((o) => {
-      const key = objectKey(o);
+      const key = keyOf(o);
       const content = this.#content(o);
       const before = this.#seen.get(key);
       const generation = !before ? (o.metadata.generation ?? 1) : before.content === content ? before.generation : before.generation + 1;
-      this.#seen.set(key, { generation, content });
+      if (before?.generation !== generation || before.content !== content) this.#seen.set(key, { generation, content });
       return generation === o.metadata.generation ? o : this.#withGeneration(o, generation);
     });
     return out;

@@ -5,6 +5,20 @@ import type { ParseResult } from '../api/parse.ts';
 import { objectKey } from '../api/snapshot.ts';
 import type { KubeObject, Rejection } from '../api/types.ts';
 
+/**
+ * objectKey, kept per object: an unchanged document hands out the same object on every rebuild, and a key
+ * string that already exists also has its hash computed, so the maps keyed by it stay cheap at 10,000 objects.
+ */
+const keys = new WeakMap<KubeObject, string>();
+export function keyOf(o: KubeObject): string {
+  let key = keys.get(o);
+  if (key === undefined) {
+    key = objectKey(o);
+    keys.set(o, key);
+  }
+  return key;
+}
+
 const where = (o: KubeObject): string => (o.origin ? `${o.origin.file}:${o.origin.line}` : objectKey(o));
 
 export function mergeParsed(results: readonly ParseResult[]): ParseResult {
@@ -14,7 +28,7 @@ export function mergeParsed(results: readonly ParseResult[]): ParseResult {
   for (const result of results) {
     rejected.push(...result.rejected);
     for (const o of result.objects) {
-      const key = objectKey(o);
+      const key = keyOf(o);
       const earlier = first.get(key);
       if (earlier) {
         rejected.push({
