@@ -1,5 +1,6 @@
 // Command-line parsing for `onramp run | check | echo`. Pure: argv in, a typed command or a UsageError out,
 // so that every usage mistake is reported the same way (message + exit code 2) by main.ts.
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { DEFAULT_CONTROLLER_NAME } from '../features.ts';
@@ -8,6 +9,13 @@ import { LOG_LEVELS } from '../log.ts';
 export const DEFAULT_ADDRESS_POOL = '127.0.1.0/24';
 export const DEFAULT_ADMIN_ADDRESS = '127.0.0.1';
 export const DEFAULT_ADMIN_PORT = 9901;
+/** More worker processes than this is a typo, not a deployment. */
+export const MAX_WORKERS = 1024;
+
+/** One worker per core, as the multi-core issue asks. */
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
 
 export class UsageError extends Error {
   readonly command: string | null;
@@ -27,6 +35,8 @@ export interface RunOptions {
   logLevel: string;
   /** Port of an echo backend to start in-process on 127.0.0.1 (for the quickstart), or null. */
   echoPort: number | null;
+  /** Worker processes sharing the listening sockets; 1 serves in the one process, without workers. */
+  workers: number;
 }
 
 export interface CheckOptions {
@@ -60,6 +70,15 @@ function port(value: string | undefined, flag: string, fallback: number, command
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535 || (!allowZero && n === 0)) {
     throw new UsageError(`${flag} must be a port number (${allowZero ? 0 : 1}-65535), got "${value}"`, command);
+  }
+  return n;
+}
+
+function workers(value: string | undefined, command: string): number {
+  if (value === undefined) return defaultWorkers();
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_WORKERS) {
+    throw new UsageError(`--workers must be a number of processes (1-${MAX_WORKERS}), got "${value}"`, command);
   }
   return n;
 }
@@ -110,6 +129,7 @@ function parseRun(argv: string[]): RunOptions {
       'address-pool': { type: 'string' },
       'log-level': { type: 'string' },
       echo: { type: 'string' },
+      workers: { type: 'string' },
     },
     'run',
   );
@@ -122,6 +142,7 @@ function parseRun(argv: string[]): RunOptions {
     addressPool: f.str('address-pool') ?? DEFAULT_ADDRESS_POOL,
     logLevel: logLevel(f.str('log-level'), 'run'),
     echoPort: echo === undefined ? null : port(echo, '--echo', 0, 'run', false),
+    workers: workers(f.str('workers'), 'run'),
   };
 }
 

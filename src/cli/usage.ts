@@ -1,6 +1,6 @@
 // Help texts, one per command; `onramp --help` prints the overview.
 import { DEFAULT_CONTROLLER_NAME } from '../features.ts';
-import { DEFAULT_ADDRESS_POOL, DEFAULT_ADMIN_ADDRESS, DEFAULT_ADMIN_PORT } from './args.ts';
+import { DEFAULT_ADDRESS_POOL, DEFAULT_ADMIN_ADDRESS, DEFAULT_ADMIN_PORT, defaultWorkers } from './args.ts';
 
 const OVERVIEW = `onramp: a Kubernetes Gateway API gateway (controller and proxy in one process)
 
@@ -28,6 +28,9 @@ Options:
   --admin-address ADDRESS    admin API address (default ${DEFAULT_ADMIN_ADDRESS})
   --admin-port PORT          admin API port, 0 for any free port (default ${DEFAULT_ADMIN_PORT})
   --echo PORT                also start the echo backend on 127.0.0.1:PORT (used by the quickstart)
+  --workers N                processes serving traffic (default: one per core, here ${defaultWorkers()}). With N >= 2
+                             this process keeps the controller and admin API and N worker processes share
+                             the listening ports; 1 serves the traffic in this one process
   --log-level LEVEL          fatal, error, warn, info, debug, trace or silent (default info)
 
 Admin API: GET /healthz, /readyz, /api/v1/status, /api/v1/config, /api/v1/rejected
