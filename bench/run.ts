@@ -3,7 +3,7 @@
 // only when the harness breaks (a tool, a process, a routing check), never on slow numbers.
 //
 //   node bench/run.ts [--smoke] [--rounds N] [--duration S] [--warmup S] [--connections N]
-//                     [--only nginx,haproxy,onramp,undici,scale,reload] [--cpu-prof] [--keep]
+//                     [--only nginx,haproxy,onramp,undici,scale,reload,workers] [--cpu-prof] [--keep]
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,8 +17,9 @@ import { runScale, scaleTables, type ScaleResult } from './scale.ts';
 import { startBackend, TARGETS, type RunContext, type TargetName } from './targets.ts';
 import { runThroughput, throughputTable, type TargetSummary } from './throughput.ts';
 import { ensureTools } from './tools.ts';
+import { runWorkers, workersTable } from './workers.ts';
 
-const SECTIONS = ['scale', 'reload'] as const;
+const SECTIONS = ['scale', 'reload', 'workers'] as const;
 
 function usage(message: string): never {
   process.stderr.write(`${message}\nusage: node bench/run.ts [--smoke] [--rounds N] [--duration S] [--warmup S] [--connections N] [--only ${[...TARGETS, ...SECTIONS].join(',')}] [--cpu-prof] [--keep]\n`);
@@ -114,6 +115,12 @@ async function main(): Promise<number> {
       reload = await runReload(ctx, { smoke, connections, log });
       out.push(reloadTable(reload), '');
       failed ||= reload.error !== null;
+    }
+    if (only.includes('workers')) {
+      // Two wrk threads and 100 connections: enough load for two worker processes.
+      const workers = await runWorkers(ctx, { rounds, durationSeconds, warmupSeconds, connections: 100, threads: 2, log });
+      out.push(...workersTable(workers), '');
+      failed ||= workers.error !== null;
     }
     if (!smoke) out.push(goalsTable(summaries, scale, reload));
     out.push(`load average (1, 5, 15 min) at the end: ${loadAverage()}`, '');
