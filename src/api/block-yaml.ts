@@ -73,6 +73,8 @@ class Reader {
   /** Each line without its indentation. */
   readonly #body: string[] = [];
   readonly #raw: string[];
+  /** The line after the node read last (each read returns its node and leaves its end here). */
+  #at = 0;
 
   constructor(text: string) {
     this.#raw = text.split('\n');
@@ -82,7 +84,7 @@ class Reader {
       const c = line.charCodeAt(n);
       const empty = Number.isNaN(c) || c === 35; // end of line or '#'
       this.#indent.push(empty ? -1 : n);
-      this.#body.push(empty ? '' : line.slice(n));
+      this.#body.push(empty ? '' : n === 0 ? line : line.slice(n));
     }
   }
 
@@ -97,8 +99,8 @@ class Reader {
     const body = this.#body[i];
     // A document that is a single scalar is rare and easy to get wrong; the full parser reads it.
     if (!isSequenceItem(body) && keyEnd(body) < 0) unsure();
-    const [value, end] = this.#block(i, this.#indent[i]);
-    if (end < this.#raw.length) unsure(); // lines left over: indentation the reader does not follow
+    const value = this.#block(i, this.#indent[i]);
+    if (this.#at < this.#raw.length) unsure(); // lines left over: indentation the reader does not follow
     return { value, firstLine: first };
   }
 
@@ -108,12 +110,12 @@ class Reader {
     return i;
   }
 
-  /** A block node (mapping or sequence) starting on line i at indentation n; returns it and the next line. */
-  #block(i: number, n: number): [unknown, number] {
+  /** A block node (mapping or sequence) starting on line i at indentation n. */
+  #block(i: number, n: number): unknown {
     return isSequenceItem(this.#body[i]) ? this.#sequence(i, n) : this.#mapping(i, n);
   }
 
-  #mapping(i: number, n: number): [Record<string, unknown>, number] {
+  #mapping(i: number, n: number): Record<string, unknown> {
     const map: Record<string, unknown> = {};
     while (i < this.#raw.length && this.#indent[i] === n) {
       const body = this.#body[i];
@@ -121,58 +123,58 @@ class Reader {
       if (colon < 0) unsure();
       const key = readKey(body.slice(0, colon));
       if (Object.hasOwn(map, key)) unsure(); // duplicate keys are an error the full parser reports
-      const rest = body.slice(colon + 1).trimStart();
-      let value: unknown;
-      [value, i] = this.#value(rest, i, n, true);
-      map[key] = value;
-      i = this.#next(i);
+      map[key] = this.#value(body, skipSpaces(body, colon + 1), i, n, true);
+      i = this.#next(this.#at);
       if (i < this.#raw.length && this.#indent[i] > n) unsure();
     }
-    return [map, i];
+    this.#at = i;
+    return map;
   }
 
-  #sequence(i: number, n: number): [unknown[], number] {
+  #sequence(i: number, n: number): unknown[] {
     const seq: unknown[] = [];
     while (i < this.#raw.length && this.#indent[i] === n && isSequenceItem(this.#body[i])) {
       const body = this.#body[i];
-      const rest = body.slice(1).trimStart();
-      const column = n + body.length - rest.length;
-      let value: unknown;
-      if (rest !== '' && !rest.startsWith('#') && keyEnd(rest) >= 0) {
+      const from = skipSpaces(body, 1);
+      const rest = from < body.length && body.charCodeAt(from) !== 35 ? body.slice(from) : '';
+      if (rest !== '' && keyEnd(rest) >= 0) {
         // `- key: value`: a mapping whose keys are aligned with the first one.
-        this.#indent[i] = column;
+        this.#indent[i] = n + from;
         this.#body[i] = rest;
-        [value, i] = this.#mapping(i, column);
+        seq.push(this.#mapping(i, n + from));
       } else {
         if (isSequenceItem(rest)) unsure(); // `- - a`: nested compact sequences
-        [value, i] = this.#value(rest, i, n, false);
+        seq.push(this.#value(body, from, i, n, false));
       }
-      seq.push(value);
-      i = this.#next(i);
+      i = this.#next(this.#at);
       if (i < this.#raw.length && this.#indent[i] > n) unsure();
     }
-    return [seq, i];
+    this.#at = i;
+    return seq;
   }
 
   /**
-   * The value after `key:` or `- ` on line i (whose node is at indentation n): inline, a literal block scalar,
-   * or a block node on the following lines. Returns it and the line after it.
+   * The value from offset `from` of line i's body, after `key:` or `- ` (whose node is at indentation n):
+   * inline, a literal block scalar, or a block node on the following lines.
    */
-  #value(rest: string, i: number, n: number, inMapping: boolean): [unknown, number] {
-    if (rest === '' || rest.startsWith('#')) {
+  #value(body: string, from: number, i: number, n: number, inMapping: boolean): unknown {
+    if (from >= body.length || body.charCodeAt(from) === 35) {
       const j = this.#next(i + 1);
-      if (j >= this.#raw.length) return [null, j];
+      this.#at = j;
+      if (j >= this.#raw.length) return null;
       if (this.#indent[j] > n) return this.#block(j, this.#indent[j]);
       // A sequence may sit at its key's own indentation (`key:\n- a`).
       if (inMapping && this.#indent[j] === n && isSequenceItem(this.#body[j])) return this.#sequence(j, n);
-      return [null, j];
+      return null;
     }
+    const rest = from === 0 ? body : body.slice(from);
     if (rest[0] === '|') return this.#literal(rest, i, n);
-    return [inlineScalar(rest), i + 1];
+    this.#at = i + 1;
+    return inlineScalar(rest);
   }
 
   /** A literal block scalar (`|` or `|-`) whose header is on line i, under a node at indentation n. */
-  #literal(header: string, i: number, n: number): [string, number] {
+  #literal(header: string, i: number, n: number): string {
     const m = /^\|(-?)(?: +#.*| *)$/.exec(header);
     if (!m) unsure(); // `|+`, explicit indentation, or something after the header
     const strip = m![1] === '-';
@@ -202,10 +204,16 @@ class Reader {
     let last = lines.length;
     while (last > 0 && lines[last - 1] === '') last--;
     const content = lines.slice(0, last).join('\n');
-    const value = last === 0 || strip ? content : `${content}\n`;
     // Lines without content inside (comments at a lower indentation) were taken as the end; resume there.
-    return [value, j];
+    this.#at = j;
+    return last === 0 || strip ? content : `${content}\n`;
   }
+}
+
+/** The offset of the first character at or after `from` that is not a space. */
+function skipSpaces(s: string, from: number): number {
+  while (s.charCodeAt(from) === 32) from++;
+  return from;
 }
 
 function isSequenceItem(body: string): boolean {
