@@ -54,7 +54,8 @@ async function requireRoots(paths: readonly string[]): Promise<void> {
 
 interface Scan {
   listing: TreeListing;
-  merged: ParseResult;
+  /** Each file's objects and rejections, in load order, and the missing roots last (see mergeParsed). */
+  results: ParseResult[];
   /** What identifies the set of files and missing roots, in order; the same when no file came or went. */
   shape: string;
   /** Whether any file was read again. */
@@ -63,7 +64,7 @@ interface Scan {
 
 /**
  * Reads what changed under the roots into the cache (files whose stamp moved, and those named in `dirty`),
- * drops files that are gone, and returns the merged objects and rejections in load order.
+ * drops files that are gone, and returns every file's objects and rejections in load order.
  */
 async function scan(roots: readonly string[], cache: FileCache, dirty: ReadonlySet<string>): Promise<Scan> {
   const listing = await listTree(roots);
@@ -84,7 +85,7 @@ async function scan(roots: readonly string[], cache: FileCache, dirty: ReadonlyS
   const missing: Rejection[] = listing.missing.map((path) => ({ where: path, reason: `file not found: ${path}; nothing loaded from it` }));
   results.push({ objects: [], rejected: missing });
   const shape = JSON.stringify([listing.files.map((f) => f.path), listing.missing]);
-  return { listing, merged: mergeParsed(results), shape, read };
+  return { listing, results, shape, read };
 }
 
 /** `manifests/` and `./manifests` name the same folder as `manifests`; one spelling keeps paths comparable. */
@@ -99,7 +100,7 @@ function normalizeRoots(paths: readonly string[]): string[] {
 export async function loadSnapshot(paths: string[]): Promise<Snapshot> {
   const roots = normalizeRoots(paths);
   await requireRoots(roots);
-  const { merged } = await scan(roots, new Map(), new Set());
+  const merged = mergeParsed((await scan(roots, new Map(), new Set())).results);
   return snapshotFromObjects(merged.objects, merged.rejected);
 }
 
@@ -175,7 +176,7 @@ export class FileSource implements Source {
   async #rebuild(): Promise<void> {
     const dirty = this.#dirty;
     this.#dirty = new Set();
-    const { listing, merged, shape, read } = await scan(this.#roots, this.#cache, dirty);
+    const { listing, results, shape, read } = await scan(this.#roots, this.#cache, dirty);
     if (this.#closed) return;
     const unwatched = this.#watchers.sync(await this.#targets(listing));
     this.#setPolling(unwatched > 0);
@@ -183,6 +184,7 @@ export class FileSource implements Source {
     // the same files as last time, the snapshot would be the same.
     if (this.#last && !read && shape === this.#lastShape) return;
     this.#lastShape = shape;
+    const merged = mergeParsed(results);
     const objects = this.#generations.assign(merged.objects);
     const snapshot = snapshotFromObjects(objects, merged.rejected);
     // A change that changes nothing (an editor's save of the same text, a touch) is not news.
