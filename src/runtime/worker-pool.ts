@@ -134,6 +134,11 @@ export class WorkerPool implements DataPlane {
         new Promise<void>((resolve) => {
           if (slot.worker.isDead()) return resolve();
           slot.worker.once('exit', () => resolve());
+          // A worker still loading serves nothing and may not hear messages yet: stop it outright.
+          if (!slot.ready) {
+            slot.worker.process.kill('SIGKILL');
+            return;
+          }
           this.#send(slot, { type: 'shutdown' });
           // A worker that cannot finish draining in time is killed rather than holding the exit forever.
           const timer = setTimeout(() => slot.worker.process.kill('SIGKILL'), this.#options.stopTimeoutMs ?? 15_000);
