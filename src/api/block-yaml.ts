@@ -298,7 +298,7 @@ function inlineScalar(rest: string): unknown {
     return quoted(rest.slice(0, close + 1));
   }
   if (c === '{' || c === '[') {
-    const m = /^(\{\}|\[\]) *(?:#.*)?$/.exec(rest);
+    const m = /^(\{\}|\[\])(?: +#.*| *)$/.exec(rest);
     if (!m) unsure(); // flow collections with content
     return m![1] === '{}' ? {} : [];
   }

@@ -88,6 +88,7 @@ const fallback: [string, string][] = [
   ['odd indentation', 'a:\n    b: 1\n  c: 2\n'],
   ['a scalar document', 'just text\n'],
   ['carriage returns', 'a: 1\r\nb: 2\r\n'],
+  ['a comment not preceded by a space', 'a: []#c\n'],
   ['content after the document marker', '--- {a: 1}\n'],
   ['a YAML-only escape', 'a: "\\x41"\n'],
 ];

@@ -158,7 +158,7 @@ test('random edits of a many-document file: every cached parse equals a fresh pa
     return seed % n;
   };
   const pieces = ['---', '# comment', '', 'apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: extra', '  name: Bad_Name', 'spec: [', '---  ', '...'];
-  let lines = routes(40).split('\n');
+  const lines = routes(40).split('\n');
   const cache = new ParseCache();
   for (let step = 0; step < 150; step++) {
     const at = random(lines.length + 1);
