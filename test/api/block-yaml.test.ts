@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { readBlockDocument } from '../../src/api/block-yaml.ts';
 import { splitDocuments } from '../../src/api/documents.ts';
 
@@ -101,3 +101,38 @@ for (const [what, text] of fallback) {
 test('the first content line of a document is reported for its line number', () => {
   assert.deepEqual(readBlockDocument('---\n# c\n\napiVersion: v1\n'), { value: { apiVersion: 'v1' }, firstLine: 3 });
 });
+
+test('random small documents from tricky pieces: whatever the fast reader reads, the yaml package reads the same, without errors', () => {
+  // A deterministic generator, so that a failure can be replayed.
+  let seed = 7;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const keys = ['a', 'b', 'c', '"q"', "'s'", 'x.y/z', 'true', '1', 'a b', 'k#', '-k', '?k', 'null'];
+  const values = ['', ' 1', ' x', ' "v"', " 'v'", ' |', ' |-', ' >', ' {}', ' []', ' [1]', ' {a: 1}', ' # c', ' a # c', ' a#c', ' - x',
+    ' x: y', ' &a x', ' *a', ' !t x', ' "a\\"b"', ' "a\\x41"', " 'it''s'", ' 0x1F', ' 1e3', ' .inf', ' ~', ' -', ' :x', ' x:',
+    ' "unterminated', ' %x', ' @x', ' `x', ' ---', ' ...', ' []#c', ' "x"#c', ' "x" #c', ' 1.', ' +.5', ' 0o17', ' 0b1', ' 12:30'];
+  const indents = ['', '  ', '    ', ' ', '      '];
+  let read = 0;
+  for (let t = 0; t < 5000; t++) {
+    const lines: string[] = [];
+    for (let i = 1 + random(6); i > 0; i--) {
+      const indent = indents[random(indents.length)];
+      const kind = random(10);
+      if (kind < 6) lines.push(`${indent}${keys[random(keys.length)]}:${values[random(values.length)]}`);
+      else if (kind < 8) lines.push(`${indent}-${values[random(values.length)]}`);
+      else if (kind === 8) lines.push(`${indent}# comment`);
+      else lines.push(`${indent}${['text', '', '---', 'more: |', '  lit'][random(5)]}`);
+    }
+    const text = `${lines.join('\n')}\n`;
+    const fast = readBlockDocument(text);
+    if (fast === undefined) continue;
+    read++;
+    const doc = parseDocument(text, { uniqueKeys: true });
+    assert.deepEqual(doc.errors.map((e) => e.message), [], text);
+    assert.deepEqual(fast.value, doc.toJS() ?? null, text);
+  }
+  assert.ok(read > 500, `the fast reader read ${read} documents`);
+});
+
