@@ -9,13 +9,16 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   // Gateway extended.
   'GatewayAddressEmpty',
   'GatewayHTTPListenerIsolation',
+  'GatewayHTTPSListenerDetectMisdirectedRequests',
   'GatewayPort8080',
   'GatewayStaticAddresses',
   // HTTPRoute extended.
   'HTTPRoute303RedirectStatusCode',
   'HTTPRoute307RedirectStatusCode',
   'HTTPRoute308RedirectStatusCode',
+  'HTTPRouteBackendProtocolH2C',
   'HTTPRouteBackendProtocolWebSocket',
+  'HTTPRouteBackendTimeout',
   'HTTPRouteBackendRequestHeaderModification',
   'HTTPRouteHostRewrite',
   'HTTPRouteMethodMatching',
@@ -25,6 +28,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   'HTTPRoutePathRewrite',
   'HTTPRoutePortRedirect',
   'HTTPRouteQueryParamMatching',
+  'HTTPRouteRequestTimeout',
   'HTTPRouteResponseHeaderModification',
   'HTTPRouteSchemeRedirect',
 ];
