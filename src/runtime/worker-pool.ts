@@ -254,6 +254,8 @@ export class WorkerPool implements DataPlane {
       this.#waiters.delete(w);
       const failed = slots.find((s) => s.error !== null);
       if (failed) {
+        // The workers kept serving the previous config; replacements must get that one, not the refused one.
+        if (latest !== null && w.seq === latest.seq) this.#latest = this.#good;
         w.reject(new Error(failed.error!));
         continue;
       }
