@@ -74,6 +74,18 @@ export interface RouteRuleConfig {
   action: ActionConfig;
   /** Spec (HTTPRouteRule.timeouts), when the rule sets any; absent means the data plane's defaults. */
   timeouts?: TimeoutsConfig;
+  /** Spec (HTTPRouteRule.retry, GEP-1731), when the rule sets it; absent means no retries. */
+  retry?: RetryConfig;
+}
+
+/** When to send a request to a backend again (spec: HTTPRouteRetry). */
+export interface RetryConfig {
+  /** Backend answer statuses that are retried; connection errors before an answer always are. */
+  codes: number[];
+  /** Retries after the first attempt (spec: "maximum number of times ... should be retried"). */
+  attempts: number;
+  /** Minimum milliseconds between attempts. */
+  backoffMs: number;
 }
 
 /** Timeouts of a rule in milliseconds (spec: HTTPRouteTimeouts, GEP-2257 durations). */
@@ -119,6 +131,34 @@ export interface FiltersConfig {
   requestHeaders: HeaderEditsConfig | null;
   responseHeaders: HeaderEditsConfig | null;
   urlRewrite: URLRewriteConfig | null;
+  /** RequestMirror filters whose backendRef resolved (rule filters only); absent or null when none. */
+  mirrors?: MirrorConfig[] | null;
+  /** The CORS filter (rule filters only); absent or null when none. */
+  cors?: CORSConfig | null;
+}
+
+/** A copy of each sampled request goes to one endpoint of `backend`; its answer is discarded. */
+export interface MirrorConfig {
+  /** The resolved mirror backendRef (weight 1, no filters); its endpoints are never null here. */
+  backend: BackendConfig;
+  /** Share of requests mirrored: numerator / denominator, 0 ≤ numerator ≤ denominator, denominator > 0. */
+  numerator: number;
+  denominator: number;
+}
+
+/** Spec (HTTPCORSFilter): the gateway answers preflights itself and adds CORS headers to actual answers. */
+export interface CORSConfig {
+  /** Allowed origins as written: `*`, `scheme://host[:port]`, or a host with a leading `*` wildcard. */
+  allowOrigins: string[];
+  /** Allowed methods (case-sensitive), or `*`. */
+  allowMethods: string[];
+  /** Allowed request header names (lower-case), or `*`. */
+  allowHeaders: string[];
+  /** Response header names exposed to scripts (lower-case), or `*`. */
+  exposeHeaders: string[];
+  /** Seconds a preflight may be cached (Access-Control-Max-Age); the CRD default is 5. */
+  maxAge: number;
+  allowCredentials: boolean;
 }
 
 export interface HeaderEditsConfig {
