@@ -1,20 +1,27 @@
 // HTTPRoute filters → FiltersConfig (spec: HTTPRouteFilter). Supported: RequestHeaderModifier,
-// ResponseHeaderModifier, URLRewrite and RequestRedirect. What onramp does with the others:
-// - RequestMirror and CORS (Extended, not implemented yet): the rule is invalid and dropped, Accepted False /
-//   PartiallyInvalid with UnsupportedValue, as the spec asks for a filter type value an implementation does
-//   not support ("Unknown values here must result in ... Accepted ... False, with a Reason of UnsupportedValue").
+// ResponseHeaderModifier, URLRewrite, RequestRedirect, RequestMirror (its backendRef is resolved by the
+// caller, which knows the route's namespace) and CORS. What onramp does with the others:
 // - ExtensionRef: onramp knows no extension kinds, so the reference cannot be resolved. Spec: "the filter MUST
 //   NOT be skipped. Instead, requests that would have been processed by that filter MUST receive a HTTP error
 //   response": the rule answers 500 and the route's ResolvedRefs is False with InvalidKind.
-import type { HTTPHeaderFilter, HTTPPathModifier, HTTPRequestRedirectFilter, HTTPRouteFilter } from '../api/types.ts';
+import type {
+  HTTPHeaderFilter,
+  HTTPPathModifier,
+  HTTPRequestMirrorFilter,
+  HTTPRequestRedirectFilter,
+  HTTPRouteFilter,
+} from '../api/types.ts';
 import type { FiltersConfig, HeaderEditsConfig, PathModifierConfig, URLRewriteConfig } from '../config/types.ts';
 import { problem, Reason, type Problem } from './conditions.ts';
+import { translateCORS } from './cors.ts';
 import { list, str, strings } from './input.ts';
 
 export interface FilterResult {
   filters: FiltersConfig;
   /** The RequestRedirect filter, resolved per listener later (its port and scheme depend on it). */
   redirect: { filter: HTTPRequestRedirectFilter; path: PathModifierConfig | null } | null;
+  /** RequestMirror filters in order, their backendRefs not resolved yet. */
+  mirrors: HTTPRequestMirrorFilter[];
   /** True when a path modifier uses ReplacePrefixMatch (needs PathPrefix matches only). */
   replacesPrefix: boolean;
   /** The rule cannot be served (Accepted False / PartiallyInvalid). */
@@ -30,7 +37,13 @@ export function emptyFilters(): FiltersConfig {
 }
 
 export function hasFilters(f: FiltersConfig): boolean {
-  return f.requestHeaders !== null || f.responseHeaders !== null || f.urlRewrite !== null;
+  return (
+    f.requestHeaders !== null ||
+    f.responseHeaders !== null ||
+    f.urlRewrite !== null ||
+    (f.mirrors ?? null) !== null ||
+    (f.cors ?? null) !== null
+  );
 }
 
 function headerEdits(f: HTTPHeaderFilter | undefined): HeaderEditsConfig {
@@ -58,7 +71,7 @@ function isProblem(v: unknown): v is Problem {
 }
 
 export function translateFilters(filters: readonly HTTPRouteFilter[] | undefined): FilterResult {
-  const result: FilterResult = { filters: emptyFilters(), redirect: null, replacesPrefix: false, invalid: null, unresolved: null };
+  const result: FilterResult = { filters: emptyFilters(), redirect: null, mirrors: [], replacesPrefix: false, invalid: null, unresolved: null };
   const seen = new Set<string>();
   const invalid = (p: Problem): FilterResult => {
     result.invalid ??= p;
@@ -107,9 +120,21 @@ export function translateFilters(filters: readonly HTTPRouteFilter[] | undefined
         );
         break;
       }
-      case 'RequestMirror':
-      case 'CORS':
-        return invalid(problem(Reason.UnsupportedValue, `filter ${f.type} is not supported by onramp yet`));
+      case 'RequestMirror': {
+        // Spec (HTTPRequestMirrorFilter): "This filter can be used multiple times within the same rule".
+        const m = f.requestMirror;
+        if (!m || typeof m !== 'object' || !m.backendRef || typeof m.backendRef.name !== 'string') {
+          return invalid(problem(Reason.UnsupportedValue, 'filter RequestMirror has no requestMirror.backendRef'));
+        }
+        result.mirrors.push(m);
+        break;
+      }
+      case 'CORS': {
+        const cors = translateCORS(f.cors);
+        if (isProblem(cors)) return invalid(cors);
+        result.filters.cors = cors;
+        break;
+      }
       default:
         return invalid(problem(Reason.UnsupportedValue, `filter type ${String(f.type)} is not supported`));
     }

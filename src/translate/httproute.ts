@@ -2,13 +2,15 @@
 // and backends or the fixed answer the spec asks for. Redirects keep their filter: their port and scheme
 // depend on the listener (routing.ts resolves them).
 import { durationMs } from '../api/duration.ts';
-import type { HTTPRequestRedirectFilter, HTTPRoute, HTTPRouteRule } from '../api/types.ts';
+import type { HTTPRequestMirrorFilter, HTTPRequestRedirectFilter, HTTPRoute, HTTPRouteRule } from '../api/types.ts';
 import type {
   BackendConfig,
   DirectResponseConfig,
   FiltersConfig,
   MatchConfig,
+  MirrorConfig,
   PathModifierConfig,
+  RetryConfig,
   TimeoutsConfig,
 } from '../config/types.ts';
 import { problem, Reason, type Problem } from './conditions.ts';
@@ -30,6 +32,54 @@ export interface CompiledRule {
   action: CompiledAction;
   /** Present when the rule sets timeouts. */
   timeouts?: TimeoutsConfig;
+  /** Present when the rule sets retry. */
+  retry?: RetryConfig;
+}
+
+/** Retries when `retry.attempts` is not given: the spec leaves it to the implementation (Envoy uses 1). */
+const DEFAULT_RETRY_ATTEMPTS = 1;
+/** Backoff when `retry.backoff` is not given (Envoy's default base interval). */
+const DEFAULT_RETRY_BACKOFF_MS = 25;
+
+/** Spec (HTTPRouteRetry, GEP-1731): codes, attempts (retries after the first try) and a minimum backoff. */
+function ruleRetry(rule: HTTPRouteRule): RetryConfig | Problem | undefined {
+  const r = rule.retry;
+  if (r === null || typeof r !== 'object') return undefined;
+  const codes = Array.isArray(r.codes)
+    ? [...new Set(r.codes.filter((c) => Number.isInteger(c) && c >= 400 && c <= 599))].sort((a, b) => a - b)
+    : [];
+  let backoffMs = DEFAULT_RETRY_BACKOFF_MS;
+  if (r.backoff !== undefined) {
+    const ms = typeof r.backoff === 'string' ? durationMs(r.backoff) : null;
+    if (ms === null) return problem(Reason.UnsupportedValue, `retry.backoff ${JSON.stringify(r.backoff)} is not a Gateway API duration`);
+    backoffMs = ms;
+  }
+  const attempts =
+    typeof r.attempts === 'number' && Number.isInteger(r.attempts) && r.attempts >= 0 ? r.attempts : DEFAULT_RETRY_ATTEMPTS;
+  return { codes, attempts, backoffMs };
+}
+
+/** Spec (HTTPRequestMirrorFilter): percent, or fraction (denominator defaults to 100); neither means 100%. */
+function mirrorShare(m: HTTPRequestMirrorFilter): { numerator: number; denominator: number } | Problem {
+  if (m.percent !== undefined && m.fraction !== undefined) {
+    return problem(Reason.UnsupportedValue, 'RequestMirror sets both percent and fraction');
+  }
+  if (m.percent !== undefined) {
+    if (!Number.isInteger(m.percent) || m.percent < 0 || m.percent > 100) {
+      return problem(Reason.UnsupportedValue, `RequestMirror percent ${String(m.percent)} is not between 0 and 100`);
+    }
+    return { numerator: m.percent, denominator: 100 };
+  }
+  if (m.fraction !== undefined && m.fraction !== null) {
+    const numerator = m.fraction.numerator;
+    const denominator = m.fraction.denominator ?? 100;
+    // CRD CEL: "numerator must be less than or equal to denominator"; a zero denominator means nothing.
+    if (!Number.isInteger(numerator) || !Number.isInteger(denominator) || numerator < 0 || denominator <= 0 || numerator > denominator) {
+      return problem(Reason.UnsupportedValue, 'RequestMirror fraction must have 0 <= numerator <= denominator and denominator > 0');
+    }
+    return { numerator, denominator };
+  }
+  return { numerator: 1, denominator: 1 };
 }
 
 /** Spec (HTTPRouteTimeouts): GEP-2257 durations; "0s" disables a timeout. A value that is not one is invalid. */
@@ -102,6 +152,9 @@ function compileRule(
     if (backendFilters.redirect) {
       return problem(Reason.UnsupportedValue, 'RequestRedirect on a backendRef is not supported; set it on the rule');
     }
+    if (backendFilters.mirrors.length > 0 || backendFilters.filters.cors) {
+      return problem(Reason.UnsupportedValue, 'RequestMirror and CORS on a backendRef are not supported; set them on the rule');
+    }
     if (backendFilters.replacesPrefix && !prefixOnly) {
       return problem(Reason.UnsupportedValue, 'ReplacePrefixMatch needs PathPrefix matches only');
     }
@@ -115,10 +168,34 @@ function compileRule(
     if (weight > 0) backends.push(backend);
   }
 
+  // Spec (HTTPRequestMirrorFilter.backendRef): an unresolved mirror backendRef sets ResolvedRefs False and
+  // "must be dropped from the Gateway"; the rule itself keeps serving.
+  const mirrors: MirrorConfig[] = [];
+  for (const m of ruleFilters.mirrors) {
+    const share = mirrorShare(m);
+    if ('reason' in share) return share;
+    const resolved = resolveBackend(m.backendRef, route.kind, routeNamespace, 1, index);
+    if (resolved.problem || resolved.backend.endpoints === null) {
+      if (resolved.problem) noteUnresolved(resolved.problem);
+      continue;
+    }
+    mirrors.push({ backend: resolved.backend, ...share });
+  }
+  const filters: FiltersConfig = mirrors.length > 0 ? { ...ruleFilters.filters, mirrors } : ruleFilters.filters;
+
   const timeouts = ruleTimeouts(rule);
   if (timeouts && 'reason' in timeouts) return timeouts;
+  const retry = ruleRetry(rule);
+  if (retry && 'reason' in retry) return retry;
   const ruleName = typeof rule.name === 'string' && rule.name !== '' ? rule.name : null;
-  const base = { ruleIndex, ruleName, matches, filters: ruleFilters.filters, ...(timeouts ? { timeouts } : {}) };
+  const base = {
+    ruleIndex,
+    ruleName,
+    matches,
+    filters,
+    ...(timeouts ? { timeouts } : {}),
+    ...(retry ? { retry } : {}),
+  };
   if (ruleFilters.unresolved) {
     noteUnresolved(ruleFilters.unresolved);
     return { ...base, action: internalError('a filter of this route rule cannot be resolved') };

@@ -69,6 +69,7 @@ function virtualHosts(served: ServedListener, scheme: 'http' | 'https'): Virtual
               filters: rule.filters,
               action: resolveAction(rule.action, scheme, served.state.listener.port),
               ...(rule.timeouts ? { timeouts: { ...rule.timeouts } } : {}),
+              ...(rule.retry ? { retry: { ...rule.retry, codes: [...rule.retry.codes] } } : {}),
             },
           });
         });
