@@ -37,7 +37,7 @@ const SCENARIOS = [
   'httproute-backend-externalname',
   'httproute-backend-h2c-app-protocol',
   'httproute-redirect-path',
-  'httproute-request-mirror-unsupported',
+  'httproute-request-mirror',
 ];
 
 const WRONG_VALUES: unknown[] = [undefined, null, 'x', 7, [], {}];
