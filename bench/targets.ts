@@ -133,6 +133,9 @@ export async function startOnramp(ctx: RunContext, dir: string, manifests: strin
     String(adminPort),
     '--log-level',
     'warn',
+    // One process, like the one-worker nginx and haproxy it is compared with (bench/workers.ts measures more).
+    '--workers',
+    '1',
   ];
   const p = ctx.processes.start('onramp', process.execPath, args, { cwd: dir });
   try {
