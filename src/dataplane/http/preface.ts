@@ -1,5 +1,6 @@
 // Tells HTTP/2 cleartext with prior knowledge (RFC 9113 §3.3) from HTTP/1.x by the first bytes of a connection.
 import type { Socket } from 'node:net';
+import { readFirstBytes } from '../first-bytes.ts';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
@@ -12,33 +13,12 @@ const FIRST_BYTES_TIMEOUT_MS = 30_000;
  * so the wait is one read.
  */
 export function sniffPreface(socket: Socket, onProtocol: (h2: boolean, first: Buffer) => void): void {
-  let seen: Buffer | null = null;
-  const cleanup = (): void => {
-    socket.off('data', onData);
-    socket.off('timeout', onTimeout);
-    socket.off('error', onError);
-    socket.setTimeout(0);
-  };
-  const onTimeout = (): void => {
-    cleanup();
-    socket.destroy();
-  };
-  const onError = (): void => {
-    cleanup();
-    socket.destroy();
-  };
-  const onData = (chunk: Buffer): void => {
-    seen = seen === null ? chunk : Buffer.concat([seen, chunk]);
-    const n = Math.min(seen.length, PREFACE.length);
-    const h2 = seen.compare(PREFACE, 0, n, 0, n) === 0;
-    if (h2 && n < PREFACE.length) return;
-    cleanup();
-    const first = seen;
-    seen = null;
-    onProtocol(h2, first);
-  };
-  socket.setTimeout(FIRST_BYTES_TIMEOUT_MS);
-  socket.on('timeout', onTimeout);
-  socket.on('error', onError);
-  socket.on('data', onData);
+  readFirstBytes(socket, FIRST_BYTES_TIMEOUT_MS, isPreface, onProtocol);
+}
+
+/** True or false once the bytes match all of the preface or differ from it; undefined while they may still. */
+function isPreface(seen: Buffer): boolean | undefined {
+  const n = Math.min(seen.length, PREFACE.length);
+  const h2 = seen.compare(PREFACE, 0, n, 0, n) === 0;
+  return h2 && n < PREFACE.length ? undefined : h2;
 }

@@ -4,6 +4,7 @@ import tls from 'node:tls';
 import type { Socket } from 'node:net';
 import type { Logger } from '../../log.ts';
 import { readServerName } from './client-hello.ts';
+import { readFirstBytes } from '../first-bytes.ts';
 import type { ListenerContext } from './contexts.ts';
 
 /** A client that connects and does not complete its handshake is dropped after this long. */
@@ -35,30 +36,10 @@ export class TLSTerminator {
   }
 
   accept(socket: Socket): void {
-    let buffered: Buffer | null = null;
-    const cleanup = (): void => {
-      socket.off('data', onData);
-      socket.off('timeout', onTimeout);
-      socket.off('error', onError);
-      socket.setTimeout(0);
-    };
-    const onTimeout = (): void => {
-      cleanup();
-      socket.destroy();
-    };
-    const onError = (): void => {
-      cleanup();
-      socket.destroy();
-    };
-    const onData = (chunk: Buffer): void => {
-      buffered = buffered === null ? chunk : Buffer.concat([buffered, chunk]);
-      const name = readServerName(buffered);
-      if (name === undefined) return;
-      cleanup();
+    readFirstBytes(socket, HANDSHAKE_TIMEOUT_MS, readServerName, (name, bytes) => {
       // The bytes read so far go back into the socket; the TLS socket reads what is buffered first.
       socket.pause();
-      socket.unshift(buffered);
-      buffered = null;
+      socket.unshift(bytes);
       const ctx = this.select(name);
       if (ctx === null) {
         this.logger.debug({ servername: name }, 'no certificate for this server name');
@@ -66,11 +47,7 @@ export class TLSTerminator {
         return;
       }
       this.server(ctx).emit('connection', socket);
-    };
-    socket.setTimeout(HANDSHAKE_TIMEOUT_MS);
-    socket.on('timeout', onTimeout);
-    socket.on('error', onError);
-    socket.on('data', onData);
+    });
   }
 
   /** Forgets the servers of key pairs the current config no longer uses. */
