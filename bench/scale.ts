@@ -131,7 +131,7 @@ async function runLive(ctx: RunContext, o: LiveOptions): Promise<LiveResult> {
   const last = scaleRouteOf(o.routes - 1, manyOptions);
 
   const t0 = performance.now();
-  const many = await startOnramp(ctx, path.join(ctx.dir, 'scale-many'), toYaml(scaleObjects(manyOptions)), 'routes.yaml');
+  const many = await startOnramp(ctx, path.join(ctx.dir, 'scale-many'), toYaml(scaleObjects(manyOptions)), { file: 'routes.yaml' });
   const startProblem = await until(() => servesRoute(address, last.prefix, last.hostname), 60_000, 5);
   if (startProblem) throw new Error(`the last of ${o.routes} routes does not serve: ${startProblem}`);
   const startMs = performance.now() - t0;
@@ -159,7 +159,7 @@ async function runLive(ctx: RunContext, o: LiveOptions): Promise<LiveResult> {
 
   // Throughput with few versus many routes: both onramps run, rounds alternate. The request goes to the
   // last route of each (the worst case for a router that scans).
-  const few = await startOnramp(ctx, path.join(ctx.dir, 'scale-few'), toYaml(scaleObjects(fewOptions)), 'routes.yaml');
+  const few = await startOnramp(ctx, path.join(ctx.dir, 'scale-few'), toYaml(scaleObjects(fewOptions)), { file: 'routes.yaml' });
   const fewLast = scaleRouteOf(o.fewRoutes - 1, fewOptions);
   const fewProblem = await until(() => servesRoute({ host: '127.0.0.1', port: fewOptions.port }, fewLast.prefix, fewLast.hostname), 30_000, 5);
   if (fewProblem) throw new Error(`onramp with ${o.fewRoutes} routes does not serve: ${fewProblem}`);

@@ -114,8 +114,16 @@ export async function startTarget(ctx: RunContext, name: TargetName): Promise<Ru
   }
 }
 
-/** Starts `onramp run` on a folder holding `manifests` (bench.yaml); resolves once its admin API answers. */
-export async function startOnramp(ctx: RunContext, dir: string, manifests: string, file = 'bench.yaml'): Promise<{ process: Started; adminPort: number; manifestDir: string }> {
+/**
+ * Starts `onramp run` on a folder holding `manifests` (in `file`); resolves once its admin API answers.
+ * `workers` defaults to one process, like the one-worker nginx and haproxy it is compared with.
+ */
+export async function startOnramp(
+  ctx: RunContext,
+  dir: string,
+  manifests: string,
+  { file = 'bench.yaml', workers = 1, name = 'onramp' }: { file?: string; workers?: number; name?: string } = {},
+): Promise<{ process: Started; adminPort: number; manifestDir: string }> {
   if (!existsSync(ONRAMP_BIN)) throw new NotAvailable('bin/onramp.js does not exist yet');
   const manifestDir = path.join(dir, 'manifests');
   await mkdir(manifestDir, { recursive: true });
@@ -133,11 +141,10 @@ export async function startOnramp(ctx: RunContext, dir: string, manifests: strin
     String(adminPort),
     '--log-level',
     'warn',
-    // One process, like the one-worker nginx and haproxy it is compared with (bench/workers.ts measures more).
     '--workers',
-    '1',
+    String(workers),
   ];
-  const p = ctx.processes.start('onramp', process.execPath, args, { cwd: dir });
+  const p = ctx.processes.start(name, process.execPath, args, { cwd: dir });
   try {
     await waitForPort(LOOPBACK, adminPort, START_TIMEOUT_MS, p);
   } catch (err) {

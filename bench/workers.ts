@@ -4,7 +4,6 @@
 // threads and enough connections to keep two workers busy; on a machine whose cores also run wrk and the
 // backend, the growth is bounded by what is left of them.
 
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { benchObjects, toYaml } from './configs/onramp.ts';
 import type { Topology } from './configs/topology.ts';
@@ -12,7 +11,7 @@ import { BENCH_HOSTNAME, BENCH_PREFIX } from './configs/topology.ts';
 import { checkRouting, until } from './http-check.ts';
 import { freePort, waitForPort, type Started } from './processes.ts';
 import { fmtInt, fmtMs, fmtRatio, median, oneLine, table } from './table.ts';
-import { ONRAMP_BIN, type RunContext } from './targets.ts';
+import { startOnramp, type RunContext } from './targets.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
 
 const LOOPBACK = '127.0.0.1';
@@ -47,9 +46,6 @@ export interface WorkersResult {
 }
 
 async function startOnrampWorkers(ctx: RunContext, workers: number): Promise<{ topology: Topology; process: Started }> {
-  const dir = path.join(ctx.dir, `onramp-workers-${workers}`);
-  const manifestDir = path.join(dir, 'manifests');
-  await mkdir(manifestDir, { recursive: true });
   const topology: Topology = {
     listen: { host: LOOPBACK, port: await freePort(LOOPBACK) },
     backendA: ctx.backendA,
@@ -58,24 +54,8 @@ async function startOnrampWorkers(ctx: RunContext, workers: number): Promise<{ t
     prefix: BENCH_PREFIX,
     upstreamKeepalive: 64,
   };
-  await writeFile(path.join(manifestDir, 'bench.yaml'), toYaml(benchObjects(topology)));
-  const adminPort = await freePort(LOOPBACK);
-  const args = [
-    ...ctx.onrampNodeFlags,
-    ONRAMP_BIN,
-    'run',
-    '-f',
-    manifestDir,
-    '--admin-address',
-    LOOPBACK,
-    '--admin-port',
-    String(adminPort),
-    '--workers',
-    String(workers),
-    '--log-level',
-    'warn',
-  ];
-  const p = ctx.processes.start(`onramp-workers-${workers}`, process.execPath, args, { cwd: dir });
+  const name = `onramp-workers-${workers}`;
+  const { process: p } = await startOnramp(ctx, path.join(ctx.dir, name), toYaml(benchObjects(topology)), { workers, name });
   await waitForPort(topology.listen.host, topology.listen.port, START_TIMEOUT_MS, p);
   const problem = await until(() => checkRouting(topology), START_TIMEOUT_MS);
   if (problem) throw new Error(`onramp --workers ${workers} does not route as configured: ${problem}`);
