@@ -11,7 +11,7 @@ import { snapshotFromObjects } from '../api/snapshot.ts';
 import type { Rejection, Snapshot } from '../api/types.ts';
 import { silentLogger } from '../log.ts';
 import type { Source } from './source.ts';
-import { FileNotFoundError, listTree, readManifestFile, type TreeListing } from './files.ts';
+import { FileNotFoundError, fileStamp, listTree, readManifestFile, type TreeListing } from './files.ts';
 import { GenerationTracker } from './generations.ts';
 import { mergeParsed } from './merge.ts';
 import { FolderWatchers, parentTarget, type WatchTarget } from './watch.ts';
@@ -30,6 +30,13 @@ export interface FileSourceOptions {
 
 /** However busy the files, a snapshot is built at least this many debounce periods after the first change. */
 const MAX_DELAY_FACTOR = 10;
+
+/**
+ * A file that looks half-written is read again after the next quiet period instead of being published; this
+ * many times in a row at most (about 100 ms at the default quiet period), so that a file that was really
+ * emptied, or never settles, is still published.
+ */
+const MAX_UNSETTLED_RETRIES = 10;
 
 /** How often to rescan while some folder cannot be watched (out of inotify watches, say). */
 const POLL_MS = 2000;
@@ -60,6 +67,8 @@ interface Scan {
   shape: string;
   /** Whether any file was read again. */
   read: boolean;
+  /** Whether a file looked half-written (emptied, or changing while read): what was read may be partial. */
+  unsettled: boolean;
 }
 
 /**
@@ -72,20 +81,40 @@ async function scan(roots: readonly string[], cache: FileCache, dirty: ReadonlyS
   for (const path of cache.keys()) if (!present.has(path)) cache.delete(path);
   const results: ParseResult[] = [];
   let read = false;
+  let unsettled = false;
   for (const { path, stamp } of listing.files) {
     let entry = cache.get(path);
     if (!entry || entry.stamp !== stamp || dirty.has(path)) {
+      const before = entry;
       const documents = entry?.documents ?? new ParseCache();
       entry = { stamp, result: await readManifestFile(path, documents), documents };
       cache.set(path, entry);
       read = true;
+      // A file rewritten in place is empty between its truncation and the write (`echo >`, fs.writeFile); a
+      // file still being written changes while it is read. Either way what was read may be half-written, and
+      // the file is read again after the next quiet period: an emptied one once more (then its emptiness is
+      // published), a changing one as long as its stamp moves on from the one kept here.
+      if (before && !isEmpty(before.result) && isEmpty(entry.result)) {
+        entry.stamp = 'emptied';
+        unsettled = true;
+      } else if (stamp !== 'unreadable' && (await currentStamp(path)) !== stamp) unsettled = true;
     }
     results.push(entry.result);
   }
   const missing: Rejection[] = listing.missing.map((path) => ({ where: path, reason: `file not found: ${path}; nothing loaded from it` }));
   results.push({ objects: [], rejected: missing });
   const shape = JSON.stringify([listing.files.map((f) => f.path), listing.missing]);
-  return { listing, results, shape, read };
+  return { listing, results, shape, read, unsettled };
+}
+
+const isEmpty = (r: ParseResult): boolean => r.objects.length === 0 && r.rejected.length === 0;
+
+async function currentStamp(path: string): Promise<string | null> {
+  try {
+    return fileStamp(await stat(path));
+  } catch {
+    return null;
+  }
 }
 
 /** `manifests/` and `./manifests` name the same folder as `manifests`; one spelling keeps paths comparable. */
@@ -121,6 +150,8 @@ export class FileSource implements Source {
   #firstChangeAt = 0;
   #running: Promise<void> | null = null;
   #again = false;
+  /** Rebuilds in a row that found a file changing under them and published nothing. */
+  #unsettledRuns = 0;
   #closed = false;
 
   constructor(paths: string[], options: FileSourceOptions = {}) {
@@ -176,13 +207,21 @@ export class FileSource implements Source {
   async #rebuild(): Promise<void> {
     const dirty = this.#dirty;
     this.#dirty = new Set();
-    const { listing, results, shape, read } = await scan(this.#roots, this.#cache, dirty);
+    const { listing, results, shape, read, unsettled } = await scan(this.#roots, this.#cache, dirty);
     if (this.#closed) return;
     const unwatched = this.#watchers.sync(await this.#targets(listing));
     this.#setPolling(unwatched > 0);
     // Events for other names in a watched folder (an editor's temporary file, a backup) read nothing: with
     // the same files as last time, the snapshot would be the same.
     if (this.#last && !read && shape === this.#lastShape) return;
+    // A writer still at work (a large file written in place, in pieces): wait for it rather than publish a
+    // snapshot that lacks the objects not yet written. The first snapshot is published regardless.
+    if (unsettled && this.#last && this.#unsettledRuns < MAX_UNSETTLED_RETRIES) {
+      this.#unsettledRuns++;
+      this.#changed(null);
+      return;
+    }
+    this.#unsettledRuns = 0;
     this.#lastShape = shape;
     const merged = mergeParsed(results);
     const objects = this.#generations.assign(merged.objects);
