@@ -13,6 +13,8 @@ import { directAnswer } from './errors.ts';
 import type { LocalAnswer } from './errors.ts';
 import { compileHost } from './hostname.ts';
 import type { HostMatcher } from './hostname.ts';
+import { compileCORS } from './http/filters/cors.ts';
+import type { CompiledCORS } from './http/filters/cors.ts';
 import { compileHeaderEdits } from './http/filters/header-edits.ts';
 import type { HeaderEdits } from './http/filters/header-edits.ts';
 import { compilePathModifier } from './http/filters/path.ts';
@@ -22,7 +24,10 @@ import type { Redirect } from './http/filters/redirect.ts';
 import { compileMatch, PATH_PREFIX } from './http/match.ts';
 import type { CompiledMatch } from './http/match.ts';
 import { WeightedPicker } from './http/upstream/balancer.ts';
+import type { CompiledMirror } from './http/upstream/mirror.ts';
 import { endpointKey, poolKey } from './http/upstream/pools.ts';
+import { compileRetry } from './http/upstream/retry.ts';
+import type { CompiledRetry } from './http/upstream/retry.ts';
 import type { EndpointPools } from './http/upstream/pools.ts';
 import { compilePortTLS } from './tls/contexts.ts';
 import type { PortTLS, SecureContextCache } from './tls/contexts.ts';
@@ -50,6 +55,10 @@ export interface CompiledFilters {
   responseHeaders: HeaderEdits | null;
   rewriteHost: string | null;
   rewritePath: PathModifier | null;
+  /** RequestMirror copies (rule filters only). */
+  mirrors: CompiledMirror[] | null;
+  /** The CORS filter (rule filters only). */
+  cors: CompiledCORS | null;
 }
 
 export interface CompiledBackend {
@@ -78,6 +87,8 @@ export interface CompiledRule {
   direct: LocalAnswer | null;
   /** Milliseconds the answer may take (the shorter of the rule's request and backendRequest timeouts); 0: none. */
   timeoutMs: number;
+  /** The rule's retry policy (spec: HTTPRouteRetry), or null. */
+  retry: CompiledRetry | null;
 }
 
 export interface CompiledVirtualHost {
@@ -113,16 +124,42 @@ export interface CompileDeps {
   logger: Logger;
 }
 
-function compileFilters(f: FiltersConfig | null, matchPrefix: string | null): CompiledFilters | null {
+function compileMirrors(f: FiltersConfig, deps: CompileDeps, keys: Set<string>): CompiledMirror[] | null {
+  if (!f.mirrors || f.mirrors.length === 0) return null;
+  return f.mirrors.map((m) => {
+    const endpoints: UpstreamEndpoint[] = [];
+    for (const e of m.backend.endpoints ?? []) {
+      const key = endpointKey(e.address, e.port);
+      const pool = poolKey(key, m.backend.protocol);
+      keys.add(pool);
+      endpoints.push({ key, address: e.address, port: e.port, pool: deps.pools.obtain(pool, m.backend.protocol, key) });
+    }
+    return { name: m.backend.name, endpoints, next: 0, numerator: m.numerator, denominator: m.denominator };
+  });
+}
+
+function compileFilters(
+  f: FiltersConfig | null,
+  matchPrefix: string | null,
+  deps: CompileDeps,
+  keys: Set<string>,
+): CompiledFilters | null {
   if (f === null) return null;
   const out: CompiledFilters = {
     requestHeaders: compileHeaderEdits(f.requestHeaders),
     responseHeaders: compileHeaderEdits(f.responseHeaders),
     rewriteHost: f.urlRewrite?.hostname ?? null,
     rewritePath: compilePathModifier(f.urlRewrite?.path ?? null, matchPrefix),
+    mirrors: compileMirrors(f, deps, keys),
+    cors: compileCORS(f.cors),
   };
   const empty =
-    out.requestHeaders === null && out.responseHeaders === null && out.rewriteHost === null && out.rewritePath === null;
+    out.requestHeaders === null &&
+    out.responseHeaders === null &&
+    out.rewriteHost === null &&
+    out.rewritePath === null &&
+    out.mirrors === null &&
+    out.cors === null;
   return empty ? null : out;
 }
 
@@ -145,7 +182,7 @@ function compileBackend(b: BackendConfig, matchPrefix: string | null, deps: Comp
     endpoints,
     next: 0,
     protocol: b.protocol,
-    filters: compileFilters(b.filters, matchPrefix),
+    filters: compileFilters(b.filters, matchPrefix, deps, keys),
   };
 }
 
@@ -158,13 +195,14 @@ function compileRule(r: RouteRuleConfig, scheme: 'http' | 'https', deps: Compile
     ruleName: r.ruleName,
     match,
     scheme,
-    filters: compileFilters(r.filters, matchPrefix),
+    filters: compileFilters(r.filters, matchPrefix, deps, keys),
     action: ACTION_FORWARD,
     backends: [],
     picker: null,
     redirect: null,
     direct: null,
     timeoutMs: effectiveTimeout(r),
+    retry: compileRetry(r.retry),
   };
   const a = r.action;
   if (a.type === 'redirect') {

@@ -28,6 +28,8 @@ export const UPSTREAM_TIMEOUT = answer('UPSTREAM_TIMEOUT', 504, 'upstream reques
 export const MISDIRECTED = answer('MISDIRECTED', 421, 'misdirected request\n');
 export const INTERNAL = answer('INTERNAL', 500, 'internal error\n');
 export const BAD_REQUEST = answer('BAD_REQUEST', 400, 'bad request\n');
+/** Spec (HTTPCORSFilter.allowOrigins): a preflight from an origin not allowed may be denied with 403. */
+export const CORS_DENIED = answer('CORS_DENIED', 403, 'CORS preflight denied\n');
 
 const TEXT_PLAIN = 'text/plain; charset=utf-8';
 

@@ -1,13 +1,18 @@
 // One proxied request over an endpoint's keep-alive pool: the answer streams straight into the client's
-// response, with backpressure both ways, and a client that goes away cancels the upstream request.
+// response, with backpressure both ways, and a client that goes away cancels the upstream request. With a
+// retry policy (spec: HTTPRouteRetry) an answer with a listed status, or a connection that fails before any
+// answer, is dropped and the request sent again, to the backend's next endpoint, after the backoff.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../../log.ts';
-import type { CompiledFilters } from '../../compile.ts';
+import type { Readable } from 'node:stream';
+import type { CompiledBackend, CompiledFilters } from '../../compile.ts';
 import { sendLocal, UPSTREAM_FAILED, UPSTREAM_TIMEOUT } from '../../errors.ts';
 import { applyHeaderEdits } from '../filters/header-edits.ts';
 import { forwardResponseHeaders } from '../headers.ts';
+import { isCORSResponseHeader } from '../filters/cors.ts';
+import type { CompiledRetry } from './retry.ts';
 
 type Controller = Dispatcher.DispatchController;
 
@@ -24,13 +29,21 @@ export interface ForwardTarget {
   timeoutMs: number;
   /** The server the request arrived on; once it is closing, answers end their connection. */
   server: { readonly closing: boolean };
+  /** The body to send instead of the request stream (a buffered or teed body); undefined: the request itself. */
+  body?: Buffer | Readable | null;
+  /** The retry policy, when the body can be sent again (none, or buffered); null otherwise. */
+  retry?: CompiledRetry | null;
+  /** The backend whose next endpoint a retry goes to. */
+  backend?: CompiledBackend | null;
+  /** CORS headers for an allowed actual request; they replace the backend's own Access-Control-* headers. */
+  corsHeaders?: string[] | null;
 }
 
 /** Marks an upstream request the gateway aborted because its timeout passed. */
 class UpstreamTimeout extends Error {}
 
 /** Whether the request carries a body to stream upstream (RFC 9112 §6.3). */
-function hasBody(req: IncomingMessage): boolean {
+export function hasBody(req: IncomingMessage): boolean {
   // HTTP/2: a request without body ends its stream with its headers.
   if (req.httpVersionMajor === 2) return !(req as unknown as Http2ServerRequest).stream.endAfterHeaders;
   const te = req.headers['transfer-encoding'];
@@ -49,6 +62,11 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
   private done = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly server: { readonly closing: boolean };
+  private readonly target: ForwardTarget;
+  private readonly body: Buffer | Readable | IncomingMessage | null;
+  private readonly retry: CompiledRetry | null;
+  private retriesLeft: number;
+  private readonly corsHeaders: string[] | null;
 
   constructor(req: IncomingMessage, res: ServerResponse, target: ForwardTarget, logger: Logger) {
     this.req = req;
@@ -57,22 +75,56 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     this.ruleFilters = target.ruleFilters;
     this.backendFilters = target.backendFilters;
     this.server = target.server;
+    this.target = target;
+    this.corsHeaders = target.corsHeaders ?? null;
+    const body = target.body !== undefined ? target.body : hasBody(req) ? req : null;
+    this.body = body;
+    // Only a body that can be read again (none, or a buffer) may be sent twice.
+    this.retry = body === null || Buffer.isBuffer(body) ? (target.retry ?? null) : null;
+    this.retriesLeft = this.retry?.attempts ?? 0;
     res.once('close', this.onClientClose);
     if (target.timeoutMs > 0) this.timer = setTimeout(this.onTimeout, target.timeoutMs).unref();
-    const body = hasBody(req) ? req : null;
-    if (body === null) req.resume();
-    target.pool.dispatch(
+    if (target.body === undefined && body === null) req.resume();
+    this.send(target.pool);
+  }
+
+  private send(pool: Dispatcher): void {
+    const { method } = this.target;
+    pool.dispatch(
       {
-        method: target.method,
-        path: target.path,
-        headers: target.headers,
-        body,
+        method,
+        path: this.target.path,
+        headers: this.target.headers,
+        body: this.body,
         // Let the pool send a request again on a fresh connection only when that cannot do harm twice.
-        idempotent: body === null && (target.method === 'GET' || target.method === 'HEAD'),
+        idempotent: this.body === null && (method === 'GET' || method === 'HEAD'),
       },
       this,
     );
   }
+
+  /** Drops the current attempt and schedules the next one, if the policy and the state allow it. */
+  private retryLater(controller: Controller, reason: Error | null): boolean {
+    if (this.retry === null || this.retriesLeft <= 0 || this.done || this.res.destroyed || this.res.headersSent) return false;
+    this.retriesLeft--;
+    this.controller = null;
+    if (reason === null && !controller.aborted) controller.abort(new Error('retrying'));
+    this.logger.debug({ path: this.req.url, error: reason?.message, left: this.retriesLeft }, 'retrying upstream request');
+    setTimeout(this.onRetry, this.retry.backoffMs).unref();
+    return true;
+  }
+
+  private readonly onRetry = (): void => {
+    if (this.done || this.res.destroyed) return;
+    const backend = this.target.backend;
+    const pool =
+      backend && backend.endpoints.length > 0 ? backend.endpoints[backend.next++ % backend.endpoints.length].pool : this.target.pool;
+    try {
+      this.send(pool);
+    } catch (err) {
+      this.finish(err as Error);
+    }
+  };
 
   private readonly onClientClose = (): void => {
     // The client left before the answer was complete: stop the upstream request too.
@@ -99,8 +151,15 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     else if (this.res.destroyed) controller.abort(new Error('client closed the connection'));
   }
 
-  onResponseStart(_controller: Controller, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+  onResponseStart(controller: Controller, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+    // An attempt dropped for a retry may still report; only the current one writes.
+    if (controller !== this.controller) return;
+    if (this.retry !== null && this.retry.codes.has(statusCode) && this.retryLater(controller, null)) return;
     let list = forwardResponseHeaders(headers);
+    if (this.corsHeaders !== null) {
+      list = list.filter((_, i) => (i % 2 === 0 ? !isCORSResponseHeader(list[i]) : !isCORSResponseHeader(list[i - 1])));
+      for (const h of this.corsHeaders) list.push(h);
+    }
     if (this.ruleFilters?.responseHeaders) list = applyHeaderEdits(this.ruleFilters.responseHeaders, list);
     if (this.backendFilters?.responseHeaders) list = applyHeaderEdits(this.backendFilters.responseHeaders, list);
     // The port closed or changed protocol while this request was in flight: do not keep its connection.
@@ -111,19 +170,24 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
+    if (controller !== this.controller) return;
     if (!this.res.write(chunk)) {
       controller.pause();
       this.res.once('drain', this.onDrain);
     }
   }
 
-  onResponseEnd(): void {
+  onResponseEnd(controller: Controller): void {
+    if (controller !== this.controller) return;
     this.done = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.res.end();
   }
 
-  onResponseError(_controller: Controller, err: Error): void {
+  onResponseError(controller: Controller, err: Error): void {
+    if (controller !== this.controller) return;
+    // A connection refused or reset before any answer is retried like a listed status.
+    if (!(err instanceof UpstreamTimeout) && this.retryLater(controller, err)) return;
     this.finish(err);
   }
 
