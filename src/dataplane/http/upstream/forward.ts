@@ -67,6 +67,8 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
   private readonly retry: CompiledRetry | null;
   private retriesLeft: number;
   private readonly corsHeaders: string[] | null;
+  /** Attempts dropped for a retry: their late events are ignored. Null until the first retry. */
+  private dropped: WeakSet<Controller> | null = null;
 
   constructor(req: IncomingMessage, res: ServerResponse, target: ForwardTarget, logger: Logger) {
     this.req = req;
@@ -108,7 +110,11 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     if (this.retry === null || this.retriesLeft <= 0 || this.done || this.res.destroyed || this.res.headersSent) return false;
     this.retriesLeft--;
     this.controller = null;
-    if (reason === null && !controller.aborted) controller.abort(new Error('retrying'));
+    // Undici may report a failure before the request reached a connection with no controller at all.
+    if (controller) {
+      (this.dropped ??= new WeakSet()).add(controller);
+      if (reason === null && !controller.aborted) controller.abort(new Error('retrying'));
+    }
     this.logger.debug({ path: this.req.url, error: reason?.message, left: this.retriesLeft }, 'retrying upstream request');
     setTimeout(this.onRetry, this.retry.backoffMs).unref();
     return true;
@@ -153,7 +159,7 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
 
   onResponseStart(controller: Controller, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
     // An attempt dropped for a retry may still report; only the current one writes.
-    if (controller !== this.controller) return;
+    if (this.dropped !== null && this.dropped.has(controller)) return;
     if (this.retry !== null && this.retry.codes.has(statusCode) && this.retryLater(controller, null)) return;
     let list = forwardResponseHeaders(headers);
     if (this.corsHeaders !== null) {
@@ -170,7 +176,7 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
-    if (controller !== this.controller) return;
+    if (this.dropped !== null && this.dropped.has(controller)) return;
     if (!this.res.write(chunk)) {
       controller.pause();
       this.res.once('drain', this.onDrain);
@@ -178,14 +184,14 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(controller: Controller): void {
-    if (controller !== this.controller) return;
+    if (this.dropped !== null && this.dropped.has(controller)) return;
     this.done = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.res.end();
   }
 
   onResponseError(controller: Controller, err: Error): void {
-    if (controller !== this.controller) return;
+    if (controller && this.dropped !== null && this.dropped.has(controller)) return;
     // A connection refused or reset before any answer is retried like a listed status.
     if (!(err instanceof UpstreamTimeout) && this.retryLater(controller, err)) return;
     this.finish(err);
