@@ -155,7 +155,7 @@ export class Reconciler {
     this.#addresses = addresses;
     this.#config = result.config;
     this.#lastGood = snapshot;
-    this.#status.update(snapshot, withBindFailures(result, result.config, report.failed));
+    this.#status.record(snapshot, withBindFailures(result, result.config, report.failed));
     this.#generation += 1;
     for (const f of report.failed) logger.warn({ port: f.key, error: f.error }, 'cannot listen');
     logger.info(

@@ -3,6 +3,12 @@
 // (metav1.Condition: "the last time the condition transitioned from one status to another"). It also shapes
 // GatewayClasses, Gateways and HTTPRoutes the way `kubectl get -o yaml` prints them, for the admin API and
 // `onramp check`.
+//
+// A reconcile at 10,000 HTTPRoutes must stay cheap, so recording a result copies nothing: translate's
+// statuses are fresh data each time and nobody mutates them, so they are kept as they are, next to the
+// transition times of their conditions. An object whose conditions kept their types and statuses shares its
+// times with the previous reconcile (one array, no per-condition work). The stamped `List` is built only when
+// someone asks for it, and kept until the next reconcile.
 import { objectKey } from '../api/snapshot.ts';
 import type { Condition, KubeObject, ParentReference, Snapshot } from '../api/types.ts';
 import type {
@@ -29,8 +35,14 @@ export interface StatusList {
   items: StatusItem[];
 }
 
-/** When each condition last changed status, by `objectKey#where#type`. */
-export type TransitionTimes = ReadonlyMap<string, { status: string; time: string }>;
+/**
+ * One object's status as translate wrote it, and the lastTransitionTime of each of its conditions in the
+ * order `eachCondition` visits them.
+ */
+export interface RecordedStatus {
+  status: ObjectStatus['status'];
+  times: readonly string[];
+}
 
 /** The kinds the status API lists, in the order it lists them. */
 const LISTED_KINDS = ['GatewayClass', 'Gateway', 'HTTPRoute'] as const;
@@ -39,53 +51,126 @@ function parentRefKey(ref: ParentReference): string {
   return [ref.group ?? '', ref.kind ?? '', ref.namespace ?? '', ref.name, ref.sectionName ?? '', ref.port ?? ''].join('/');
 }
 
-/** Calls `visit` with a stable key for every condition list inside one object's status. */
-function conditionLists(status: ObjectStatus['status'], visit: (where: string, list: StatusCondition[]) => void): void {
-  if ('conditions' in status && Array.isArray(status.conditions)) visit('', status.conditions);
-  const listeners = (status as Partial<GatewayStatus>).listeners;
-  if (Array.isArray(listeners)) for (const l of listeners) visit(`listener/${l.name}`, l.conditions);
-  const parents = (status as Partial<RouteStatus>).parents;
-  if (Array.isArray(parents)) for (const p of parents) visit(`parent/${p.controllerName}/${parentRefKey(p.parentRef)}`, p.conditions);
+function sameParentRef(a: ParentReference, b: ParentReference): boolean {
+  return (
+    a.name === b.name &&
+    a.namespace === b.namespace &&
+    a.sectionName === b.sectionName &&
+    a.port === b.port &&
+    a.kind === b.kind &&
+    a.group === b.group
+  );
 }
 
-function stampList(
-  list: StatusCondition[],
-  prefix: string,
-  previous: TransitionTimes,
-  next: Map<string, { status: string; time: string }>,
-  now: string,
-): Condition[] {
-  return list.map((c) => {
-    const key = `${prefix}#${c.type}`;
-    const before = previous.get(key);
-    const time = before && before.status === c.status ? before.time : now;
-    next.set(key, { status: c.status, time });
-    return { ...c, lastTransitionTime: time };
-  });
+/** Calls `visit` with every condition list inside one object's status, in a fixed order. */
+function eachConditionList(status: ObjectStatus['status'], visit: (list: readonly StatusCondition[], index: number) => void): void {
+  if ('conditions' in status && Array.isArray(status.conditions)) visit(status.conditions, -1);
+  const listeners = (status as Partial<GatewayStatus>).listeners;
+  if (Array.isArray(listeners)) for (let i = 0; i < listeners.length; i++) visit(listeners[i].conditions, i);
+  const parents = (status as Partial<RouteStatus>).parents;
+  if (Array.isArray(parents)) for (let i = 0; i < parents.length; i++) visit(parents[i].conditions, i);
 }
 
 /**
- * Stamps lastTransitionTime on every condition of `statuses`. Pure: `previous` is what the last call returned
- * as `times`; conditions of objects that are gone are forgotten.
+ * True when `next` has the same condition lists as `prev` with the same types and statuses in the same
+ * places, so every condition keeps its time. Compares in place; allocates nothing.
  */
-export function stampStatuses(
+function sameTransitions(prev: ObjectStatus['status'], next: ObjectStatus['status']): boolean {
+  const a = prev as Partial<GatewayStatus & RouteStatus>;
+  const b = next as Partial<GatewayStatus & RouteStatus>;
+  if (!sameConditions(a.conditions, b.conditions)) return false;
+  if (Array.isArray(a.listeners) !== Array.isArray(b.listeners) || Array.isArray(a.parents) !== Array.isArray(b.parents)) return false;
+  if (a.listeners && b.listeners) {
+    if (a.listeners.length !== b.listeners.length) return false;
+    for (let i = 0; i < a.listeners.length; i++) {
+      if (a.listeners[i].name !== b.listeners[i].name || !sameConditions(a.listeners[i].conditions, b.listeners[i].conditions)) return false;
+    }
+  }
+  if (a.parents && b.parents) {
+    if (a.parents.length !== b.parents.length) return false;
+    for (let i = 0; i < a.parents.length; i++) {
+      const p = a.parents[i];
+      const q = b.parents[i];
+      if (p.controllerName !== q.controllerName || !sameParentRef(p.parentRef, q.parentRef)) return false;
+      if (!sameConditions(p.conditions, q.conditions)) return false;
+    }
+  }
+  return true;
+}
+
+function sameConditions(a: readonly StatusCondition[] | undefined, b: readonly StatusCondition[] | undefined): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return Array.isArray(a) === Array.isArray(b);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].type !== b[i].type || a[i].status !== b[i].status) return false;
+  return true;
+}
+
+/** `where#type` → status and time of every condition of one recorded status: the slow path's lookup. */
+function keyedTimes(recorded: RecordedStatus): Map<string, { status: string; time: string }> {
+  const out = new Map<string, { status: string; time: string }>();
+  let n = 0;
+  forEachKeyedCondition(recorded.status, (key, c) => out.set(key, { status: c.status, time: recorded.times[n++] }));
+  return out;
+}
+
+/** Visits every condition with a key that names where it sits (listener name, parent), in `eachConditionList` order. */
+function forEachKeyedCondition(status: ObjectStatus['status'], visit: (key: string, c: StatusCondition) => void): void {
+  const listeners = (status as Partial<GatewayStatus>).listeners;
+  const parents = (status as Partial<RouteStatus>).parents;
+  eachConditionList(status, (list, index) => {
+    let where = '';
+    if (index >= 0 && listeners) where = `listener/${listeners[index].name}`;
+    else if (index >= 0 && parents) where = `parent/${parents[index].controllerName}/${parentRefKey(parents[index].parentRef)}`;
+    for (const c of list) visit(`${where}#${c.type}`, c);
+  });
+}
+
+/** The times for `status`: each condition keeps its previous time while its status stays, else takes `now`. */
+export function transitionTimes(status: ObjectStatus['status'], previous: RecordedStatus | undefined, now: string): readonly string[] {
+  if (previous && sameTransitions(previous.status, status)) return previous.times;
+  if (!previous) {
+    // A new object: every condition transitions now.
+    let count = 0;
+    eachConditionList(status, (list) => (count += list.length));
+    return new Array<string>(count).fill(now);
+  }
+  const before = keyedTimes(previous);
+  const times: string[] = [];
+  forEachKeyedCondition(status, (key, c) => {
+    const b = before.get(key);
+    times.push(b && b.status === c.status ? b.time : now);
+  });
+  return times;
+}
+
+/**
+ * Records `statuses` against `previous` (what the last call returned). Pure; keeps translate's status objects
+ * without copying them; conditions of objects that are gone are forgotten.
+ */
+export function recordStatuses(
   statuses: readonly ObjectStatus[],
-  previous: TransitionTimes,
+  previous: ReadonlyMap<string, RecordedStatus>,
   now: string,
-): { statuses: Map<string, Record<string, unknown>>; times: TransitionTimes } {
-  const times = new Map<string, { status: string; time: string }>();
-  const out = new Map<string, Record<string, unknown>>();
+): Map<string, RecordedStatus> {
+  const out = new Map<string, RecordedStatus>();
   for (const s of statuses) {
     const key = objectKey({ kind: s.kind, metadata: { name: s.name, namespace: s.namespace } });
-    // A structured clone, so that the stamped copy never aliases translate's result.
-    const copy = structuredClone(s.status) as ObjectStatus['status'];
-    conditionLists(copy, (where, list) => {
-      const stamped = stampList(list, `${key}#${where}`, previous, times, now);
-      list.splice(0, list.length, ...(stamped as StatusCondition[]));
-    });
-    out.set(key, copy as unknown as Record<string, unknown>);
+    out.set(key, { status: s.status, times: transitionTimes(s.status, previous.get(key), now) });
   }
-  return { statuses: out, times };
+  return out;
+}
+
+/** A deep copy of one recorded status with lastTransitionTime on every condition. */
+function stamped(recorded: RecordedStatus): Record<string, unknown> {
+  // A structured clone, so that the list never aliases translate's result (nor shares objects between items,
+  // which a YAML printer would turn into anchors).
+  const copy = structuredClone(recorded.status) as ObjectStatus['status'];
+  let n = 0;
+  eachConditionList(copy, (list) => {
+    const conditions = list as (StatusCondition & Partial<Condition>)[];
+    for (let i = 0; i < conditions.length; i++) conditions[i] = { ...conditions[i], lastTransitionTime: recorded.times[n++] };
+  });
+  return copy as unknown as Record<string, unknown>;
 }
 
 function specOf(o: KubeObject): unknown {
@@ -96,7 +181,7 @@ function specOf(o: KubeObject): unknown {
  * Every GatewayClass, Gateway and HTTPRoute of the snapshot with its stamped status (an empty status for
  * objects translate wrote none for, e.g. a Gateway of another controller's class).
  */
-export function statusList(snapshot: Snapshot, stamped: ReadonlyMap<string, Record<string, unknown>>): StatusList {
+export function statusList(snapshot: Snapshot, recorded: ReadonlyMap<string, RecordedStatus>): StatusList {
   const byKind: Record<(typeof LISTED_KINDS)[number], readonly KubeObject[]> = {
     GatewayClass: snapshot.gatewayClasses,
     Gateway: snapshot.gateways,
@@ -110,39 +195,48 @@ export function statusList(snapshot: Snapshot, stamped: ReadonlyMap<string, Reco
         o.metadata.namespace !== undefined
           ? { name: o.metadata.name, namespace: o.metadata.namespace, generation: o.metadata.generation ?? 1 }
           : { name: o.metadata.name, generation: o.metadata.generation ?? 1 };
-      items.push({
-        apiVersion: o.apiVersion,
-        kind: o.kind,
-        metadata,
-        spec: specOf(o),
-        status: stamped.get(objectKey(o)) ?? {},
-      });
+      const r = recorded.get(objectKey(o));
+      items.push({ apiVersion: o.apiVersion, kind: o.kind, metadata, spec: specOf(o), status: r ? stamped(r) : {} });
     }
   }
   return { apiVersion: 'v1', kind: 'List', items };
 }
 
+const EMPTY_LIST: StatusList = { apiVersion: 'v1', kind: 'List', items: [] };
+
 /**
- * Keeps the latest status list for the admin API; each update stamps conditions against the previous one so
+ * Keeps the latest statuses for the admin API; each reconcile records its result against the previous one so
  * that lastTransitionTime only moves when a condition's status changes.
  */
 export class StatusStore {
-  #times: TransitionTimes = new Map();
-  #list: StatusList = { apiVersion: 'v1', kind: 'List', items: [] };
+  #recorded: ReadonlyMap<string, RecordedStatus> = new Map();
+  #snapshot: Snapshot | null = null;
+  /** The List of the latest record, built on the first list() after it. */
+  #list: StatusList | null = null;
   readonly #clock: () => Date;
 
   constructor(clock: () => Date = () => new Date()) {
     this.#clock = clock;
   }
 
+  /** Records one reconcile's result; cheap: the List is built later, if asked for. */
+  record(snapshot: Snapshot, result: TranslateResult): void {
+    const now = this.#clock().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    this.#recorded = recordStatuses(result.statuses, this.#recorded, now);
+    this.#snapshot = snapshot;
+    // Dropping the old List releases the previous reconcile's copies.
+    this.#list = null;
+  }
+
+  /** Records and returns the List at once (for `onramp check`, which prints it). */
   update(snapshot: Snapshot, result: TranslateResult): StatusList {
-    const { statuses, times } = stampStatuses(result.statuses, this.#times, this.#clock().toISOString().replace(/\.\d{3}Z$/, 'Z'));
-    this.#times = times;
-    this.#list = statusList(snapshot, statuses);
-    return this.#list;
+    this.record(snapshot, result);
+    return this.list();
   }
 
   list(): StatusList {
+    if (this.#snapshot === null) return EMPTY_LIST;
+    this.#list ??= statusList(this.#snapshot, this.#recorded);
     return this.#list;
   }
 }
