@@ -73,27 +73,35 @@ function eachConditionList(status: ObjectStatus['status'], visit: (list: readonl
 
 /**
  * True when `next` has the same condition lists as `prev` with the same types and statuses in the same
- * places, so every condition keeps its time. Compares in place; allocates nothing.
+ * places, so every condition keeps its time. Compares in place and allocates nothing; one branch per kind
+ * keeps the property reads on one object shape each (10,000 HTTPRoutes pass here per reconcile).
  */
-function sameTransitions(prev: ObjectStatus['status'], next: ObjectStatus['status']): boolean {
-  const a = prev as Partial<GatewayStatus & RouteStatus>;
-  const b = next as Partial<GatewayStatus & RouteStatus>;
+function sameTransitions(kind: string, prev: ObjectStatus['status'], next: ObjectStatus['status']): boolean {
+  if (kind === 'HTTPRoute') return sameParents((prev as RouteStatus).parents, (next as RouteStatus).parents);
+  const a = prev as Partial<GatewayStatus>;
+  const b = next as Partial<GatewayStatus>;
   if (!sameConditions(a.conditions, b.conditions)) return false;
-  if (Array.isArray(a.listeners) !== Array.isArray(b.listeners) || Array.isArray(a.parents) !== Array.isArray(b.parents)) return false;
-  if (a.listeners && b.listeners) {
-    if (a.listeners.length !== b.listeners.length) return false;
-    for (let i = 0; i < a.listeners.length; i++) {
-      if (a.listeners[i].name !== b.listeners[i].name || !sameConditions(a.listeners[i].conditions, b.listeners[i].conditions)) return false;
-    }
+  if (kind !== 'Gateway') return true;
+  return sameListeners(a.listeners, b.listeners);
+}
+
+function sameParents(a: RouteStatus['parents'] | undefined, b: RouteStatus['parents'] | undefined): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return Array.isArray(a) === Array.isArray(b);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const p = a[i];
+    const q = b[i];
+    if (p.controllerName !== q.controllerName || !sameParentRef(p.parentRef, q.parentRef)) return false;
+    if (!sameConditions(p.conditions, q.conditions)) return false;
   }
-  if (a.parents && b.parents) {
-    if (a.parents.length !== b.parents.length) return false;
-    for (let i = 0; i < a.parents.length; i++) {
-      const p = a.parents[i];
-      const q = b.parents[i];
-      if (p.controllerName !== q.controllerName || !sameParentRef(p.parentRef, q.parentRef)) return false;
-      if (!sameConditions(p.conditions, q.conditions)) return false;
-    }
+  return true;
+}
+
+function sameListeners(a: GatewayStatus['listeners'] | undefined, b: GatewayStatus['listeners'] | undefined): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return Array.isArray(a) === Array.isArray(b);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].name !== b[i].name || !sameConditions(a[i].conditions, b[i].conditions)) return false;
   }
   return true;
 }
@@ -126,8 +134,13 @@ function forEachKeyedCondition(status: ObjectStatus['status'], visit: (key: stri
 }
 
 /** The times for `status`: each condition keeps its previous time while its status stays, else takes `now`. */
-export function transitionTimes(status: ObjectStatus['status'], previous: RecordedStatus | undefined, now: string): readonly string[] {
-  if (previous && sameTransitions(previous.status, status)) return previous.times;
+export function transitionTimes(
+  kind: string,
+  status: ObjectStatus['status'],
+  previous: RecordedStatus | undefined,
+  now: string,
+): readonly string[] {
+  if (previous && sameTransitions(kind, previous.status, status)) return previous.times;
   if (!previous) {
     // A new object: every condition transitions now.
     let count = 0;
@@ -155,7 +168,7 @@ export function recordStatuses(
   const out = new Map<string, RecordedStatus>();
   for (const s of statuses) {
     const key = objectKey({ kind: s.kind, metadata: { name: s.name, namespace: s.namespace } });
-    out.set(key, { status: s.status, times: transitionTimes(s.status, previous.get(key), now) });
+    out.set(key, { status: s.status, times: transitionTimes(s.kind, s.status, previous.get(key), now) });
   }
   return out;
 }
