@@ -40,8 +40,8 @@ export interface StatusList {
  * order `eachCondition` visits them.
  */
 export interface RecordedStatus {
-  status: ObjectStatus['status'];
-  times: readonly string[];
+  readonly status: ObjectStatus['status'];
+  readonly times: readonly string[];
 }
 
 /** The kinds the status API lists, in the order it lists them. */
@@ -156,21 +156,38 @@ export function transitionTimes(
   return times;
 }
 
+/** One object's entry in the recorded map; updated in place each reconcile. */
+interface RecordedEntry extends RecordedStatus {
+  status: ObjectStatus['status'];
+  times: readonly string[];
+  /** The record() call that last saw the object; older entries belong to objects that are gone. */
+  seen: number;
+}
+
 /**
- * Records `statuses` against `previous` (what the last call returned). Pure; keeps translate's status objects
- * without copying them; conditions of objects that are gone are forgotten.
+ * Records `statuses` into `recorded`, in place: each object's entry takes the new status and its transition
+ * times. Entries of objects that are gone are deleted, so their conditions are forgotten. Updating in place
+ * rather than building a new map keeps 10,000 long-lived entries from being allocated (and promoted by the
+ * collector) on every reconcile.
  */
-export function recordStatuses(
-  statuses: readonly ObjectStatus[],
-  previous: ReadonlyMap<string, RecordedStatus>,
-  now: string,
-): Map<string, RecordedStatus> {
-  const out = new Map<string, RecordedStatus>();
+export function recordStatuses(statuses: readonly ObjectStatus[], recorded: Map<string, RecordedEntry>, now: string, seen: number): void {
+  let distinct = 0;
   for (const s of statuses) {
-    const key = objectKey({ kind: s.kind, metadata: { name: s.name, namespace: s.namespace } });
-    out.set(key, { status: s.status, times: transitionTimes(s.kind, s.status, previous.get(key), now) });
+    const key = s.namespace ? `${s.kind}/${s.namespace}/${s.name}` : `${s.kind}/${s.name}`;
+    const entry = recorded.get(key);
+    if (entry === undefined) {
+      recorded.set(key, { status: s.status, times: transitionTimes(s.kind, s.status, undefined, now), seen });
+      distinct += 1;
+      continue;
+    }
+    if (entry.seen !== seen) distinct += 1;
+    entry.times = transitionTimes(s.kind, s.status, entry, now);
+    entry.status = s.status;
+    entry.seen = seen;
   }
-  return out;
+  // Every entry seen this time means nothing is stale; otherwise sweep the ones that were not.
+  if (recorded.size === distinct) return;
+  for (const [key, entry] of recorded) if (entry.seen !== seen) recorded.delete(key);
 }
 
 /** A deep copy of one recorded status with lastTransitionTime on every condition. */
@@ -222,7 +239,9 @@ const EMPTY_LIST: StatusList = { apiVersion: 'v1', kind: 'List', items: [] };
  * that lastTransitionTime only moves when a condition's status changes.
  */
 export class StatusStore {
-  #recorded: ReadonlyMap<string, RecordedStatus> = new Map();
+  /** By object key (the same as objectKey()); see recordStatuses. */
+  readonly #recorded = new Map<string, RecordedEntry>();
+  #records = 0;
   #snapshot: Snapshot | null = null;
   /** The List of the latest record, built on the first list() after it. */
   #list: StatusList | null = null;
@@ -235,7 +254,8 @@ export class StatusStore {
   /** Records one reconcile's result; cheap: the List is built later, if asked for. */
   record(snapshot: Snapshot, result: TranslateResult): void {
     const now = this.#clock().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    this.#recorded = recordStatuses(result.statuses, this.#recorded, now);
+    this.#records += 1;
+    recordStatuses(result.statuses, this.#recorded, now, this.#records);
     this.#snapshot = snapshot;
     // Dropping the old List releases the previous reconcile's copies.
     this.#list = null;
