@@ -9,7 +9,11 @@ import { silentLogger } from '../log.ts';
 import type { StatusList } from '../runtime/status-store.ts';
 import { redactConfig } from './redact.ts';
 
-/** What the admin API reads; the runtime provides it. */
+/**
+ * What the admin API reads; the runtime provides it. status() and config() return the same object while
+ * nothing changed and a new one after a change (never one changed in place): the API keeps the JSON text of
+ * each object it served, so polling a 10,000-route status serialises it once per reconcile.
+ */
 export interface AdminState {
   /** True once the first config is applied. */
   ready(): boolean;
@@ -32,21 +36,37 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-type Handler = (state: AdminState) => { status: number; body: unknown };
+/** An answer; `source` is the state object the body was made from, when its JSON text may be reused. */
+interface Answer {
+  status: number;
+  body: unknown;
+  source?: object;
+}
+
+type Handler = (state: AdminState) => Answer;
 
 const ROUTES: Record<string, Handler> = {
   '/healthz': () => ({ status: 200, body: 'ok\n' }),
   '/readyz': (s) => (s.ready() ? { status: 200, body: 'ok\n' } : { status: 503, body: 'no config applied yet\n' }),
-  '/api/v1/status': (s) => ({ status: 200, body: s.status() }),
+  '/api/v1/status': (s) => {
+    const list = s.status();
+    return { status: 200, body: list, source: list };
+  },
   '/api/v1/config': (s) => {
     const config = s.config();
-    return config ? { status: 200, body: redactConfig(config) } : { status: 503, body: { error: 'no config applied yet' } };
+    return config ? { status: 200, body: redactConfig(config), source: config } : { status: 503, body: { error: 'no config applied yet' } };
   },
   '/api/v1/rejected': (s) => ({ status: 200, body: { items: s.rejected() } }),
 };
 
-function send(res: http.ServerResponse, status: number, body: unknown, head: boolean): void {
-  const text = typeof body === 'string' ? body : `${JSON.stringify(body, null, 2)}\n`;
+/** JSON text by the state object it was made from; weak, so a replaced status or config takes its text along. */
+const texts = new WeakMap<object, string>();
+
+function textOf(body: unknown): string {
+  return typeof body === 'string' ? body : `${JSON.stringify(body, null, 2)}\n`;
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, head: boolean, text = textOf(body)): void {
   res.writeHead(status, {
     'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
@@ -73,8 +93,13 @@ export function handleAdminRequest(state: AdminState, req: http.IncomingMessage,
     send(res, 405, { error: `method ${req.method} not allowed` }, false);
     return;
   }
-  const { status, body } = handler(state);
-  send(res, status, body, req.method === 'HEAD');
+  const { status, body, source } = handler(state);
+  let text = source ? texts.get(source) : undefined;
+  if (text === undefined) {
+    text = textOf(body);
+    if (source) texts.set(source, text);
+  }
+  send(res, status, body, req.method === 'HEAD', text);
 }
 
 export async function startAdminServer(options: AdminServerOptions): Promise<AdminServer> {

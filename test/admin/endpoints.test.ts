@@ -10,9 +10,9 @@ import type { StatusList } from '../../src/runtime/status-store.ts';
 const KEY = '-----BEGIN PRIVATE KEY-----\nMIIEsecretsecret\n-----END PRIVATE KEY-----\n';
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIBpublic\n-----END CERTIFICATE-----\n';
 
-function fakeState(): AdminState & { setConfig(c: Config | null): void } {
+function fakeState(): AdminState & { setConfig(c: Config | null): void; setStatus(l: StatusList): void } {
   let config: Config | null = null;
-  const status: StatusList = {
+  let status: StatusList = {
     apiVersion: 'v1',
     kind: 'List',
     items: [
@@ -37,6 +37,9 @@ function fakeState(): AdminState & { setConfig(c: Config | null): void } {
     rejected: () => rejected,
     setConfig: (c) => {
       config = c;
+    },
+    setStatus: (l) => {
+      status = l;
     },
   };
 }
@@ -88,6 +91,15 @@ test('admin API: health, readiness, dumps, redaction and 404s', async (t) => {
     assert.equal(config.certificates['default/tls'].keyPem, '[redacted]');
     // The dump is a copy: the served config still has its key.
     assert.equal(state.config()?.certificates['default/tls'].keyPem, KEY);
+  });
+
+  await t.test('status and config answers follow each new state, also when polled repeatedly', async () => {
+    const first = await get(admin.port, '/api/v1/status');
+    assert.equal((await get(admin.port, '/api/v1/status')).body, first.body);
+    state.setStatus({ apiVersion: 'v1', kind: 'List', items: [] });
+    assert.deepEqual(JSON.parse((await get(admin.port, '/api/v1/status')).body).items, []);
+    state.setConfig({ ports: [], certificates: {} });
+    assert.deepEqual(JSON.parse((await get(admin.port, '/api/v1/config')).body).certificates, {});
   });
 
   await t.test('rejected lists the source rejections', async () => {
