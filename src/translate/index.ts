@@ -3,12 +3,12 @@
 import type { Gateway, HTTPRoute, Snapshot } from '../api/types.ts';
 import { problem, Reason } from './conditions.ts';
 import { namespaceLabels } from './attachment.ts';
-import { indexBackends } from './backends.ts';
 import { indexSecrets } from './certificates.ts';
 import { markConflicts } from './conflicts.ts';
 import { evaluateGateway, gatewayBindable, gatewayStatus, servedListeners, type GatewayState } from './gateway.ts';
 import { ourClasses } from './gatewayclass.ts';
-import { compileRoute, type CompiledRoute } from './httproute.ts';
+import { cachedBackendIndex, cachedCompileRoute } from './cache.ts';
+import type { CompiledRoute } from './httproute.ts';
 import { timestampOf } from './precedence.ts';
 import { buildConfig, type ServedListener } from './routing.ts';
 import { routeParents } from './routestatus.ts';
@@ -54,9 +54,11 @@ function untranslatableRoute(route: HTTPRoute, err: unknown): CompiledRoute {
 }
 
 function compareStatus(a: ObjectStatus, b: ObjectStatus): number {
-  const ka = [a.kind, a.namespace ?? '', a.name];
-  const kb = [b.kind, b.namespace ?? '', b.name];
-  for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
+  const na = a.namespace ?? '';
+  const nb = b.namespace ?? '';
+  if (na !== nb) return na < nb ? -1 : 1;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
   return 0;
 }
 
@@ -96,10 +98,10 @@ export function translate(snapshot: Snapshot, options: TranslateOptions): Transl
     for (const l of servedListeners(s)) served.set(l.key, { state: l, addresses: s.addresses.addresses, routes: [] });
   }
 
-  const backends = indexBackends(snapshot.services, snapshot.endpointSlices, snapshot.referenceGrants);
+  const backends = cachedBackendIndex(snapshot.services, snapshot.endpointSlices, snapshot.referenceGrants);
   const labelsOf = namespaceLabels(snapshot.namespaces);
   for (const route of snapshot.httpRoutes) {
-    const compiled = guarded(() => compileRoute(route, backends), (err) => untranslatableRoute(route, err));
+    const compiled = guarded(() => cachedCompileRoute(route, backends), (err) => untranslatableRoute(route, err));
     const parents = guarded(() => routeParents(compiled, gateways, labelsOf, served, options.controllerName), () => []);
     if (parents.length === 0) continue;
     statuses.push({
