@@ -42,38 +42,77 @@ function resolveAction(action: CompiledAction, listenerScheme: 'http' | 'https',
   };
 }
 
+type Entry = PrecedenceKey & { config: RouteRuleConfig };
+
+/**
+ * A compiled route's match entries on a listener of this scheme and port, in rule and match order. They
+ * depend only on the compiled route (itself cached by object identity, see cache.ts), the scheme and the
+ * port, so they are kept per compiled route: an unchanged route costs no allocation here. The entries are
+ * read-only; sorting happens on the per-hostname arrays that hold them.
+ */
+const routeEntries = new WeakMap<CompiledRoute, Map<string, Entry[]>>();
+
+function entriesOf(route: CompiledRoute, scheme: 'http' | 'https', port: number): Entry[] {
+  const key = scheme === 'https' ? -port : port;
+  let byListener = routeEntries.get(route);
+  const hit = byListener?.get(String(key));
+  if (hit) return hit;
+  const creationTimestamp = timestampOf(route.route.metadata.creationTimestamp);
+  const entries: Entry[] = [];
+  for (const rule of route.rules) {
+    const action = resolveAction(rule.action, scheme, port);
+    const timeouts = rule.timeouts ? { ...rule.timeouts } : undefined;
+    const retry = rule.retry ? { ...rule.retry, codes: [...rule.retry.codes] } : undefined;
+    for (let matchIndex = 0; matchIndex < rule.matches.length; matchIndex++) {
+      const match = rule.matches[matchIndex];
+      entries.push({
+        match,
+        creationTimestamp,
+        route: route.key,
+        ruleIndex: rule.ruleIndex,
+        matchIndex,
+        config: {
+          route: route.key,
+          ruleIndex: rule.ruleIndex,
+          ruleName: rule.ruleName,
+          match,
+          filters: rule.filters,
+          action,
+          ...(timeouts ? { timeouts } : {}),
+          ...(retry ? { retry } : {}),
+        },
+      });
+    }
+  }
+  if (!byListener) {
+    byListener = new Map();
+    routeEntries.set(route, byListener);
+  }
+  byListener.set(String(key), entries);
+  return entries;
+}
+
 function virtualHosts(served: ServedListener, scheme: 'http' | 'https'): VirtualHostConfig[] {
-  const byHost = new Map<string, (PrecedenceKey & { config: RouteRuleConfig })[]>();
-  const seen = new Set<string>();
+  const byHost = new Map<string, Entry[]>();
+  const seen = new Map<string, Set<string>>();
+  const port = served.state.listener.port;
   for (const { route, hostnames } of served.routes) {
+    const entries = entriesOf(route, scheme, port);
     for (const hostname of hostnames) {
       // A route attached through two parentRefs to the same listener is served once per hostname.
-      const dedupeKey = `${hostname}\u0000${route.key}`;
-      if (seen.has(dedupeKey)) continue;
-      seen.add(dedupeKey);
-      const entries = byHost.get(hostname) ?? [];
-      byHost.set(hostname, entries);
-      for (const rule of route.rules) {
-        rule.matches.forEach((match, matchIndex) => {
-          entries.push({
-            match,
-            creationTimestamp: timestampOf(route.route.metadata.creationTimestamp),
-            route: route.key,
-            ruleIndex: rule.ruleIndex,
-            matchIndex,
-            config: {
-              route: route.key,
-              ruleIndex: rule.ruleIndex,
-              ruleName: rule.ruleName,
-              match,
-              filters: rule.filters,
-              action: resolveAction(rule.action, scheme, served.state.listener.port),
-              ...(rule.timeouts ? { timeouts: { ...rule.timeouts } } : {}),
-              ...(rule.retry ? { retry: { ...rule.retry, codes: [...rule.retry.codes] } } : {}),
-            },
-          });
-        });
+      let routesOfHost = seen.get(hostname);
+      if (!routesOfHost) {
+        routesOfHost = new Set();
+        seen.set(hostname, routesOfHost);
       }
+      if (routesOfHost.has(route.key)) continue;
+      routesOfHost.add(route.key);
+      let hostEntries = byHost.get(hostname);
+      if (!hostEntries) {
+        hostEntries = [];
+        byHost.set(hostname, hostEntries);
+      }
+      for (let i = 0; i < entries.length; i++) hostEntries.push(entries[i]);
     }
   }
   return [...byHost.entries()]
