@@ -42,6 +42,37 @@ export interface ForwardTarget {
 /** Marks an upstream request the gateway aborted because its timeout passed. */
 class UpstreamTimeout extends Error {}
 
+/**
+ * Answers with a Content-Length up to this size are collected and sent with their head in one `res.end()`:
+ * one corked write to the client instead of a write per chunk and an end. Larger answers stream.
+ */
+export const SMALL_ANSWER = 16 * 1024;
+
+/** The declared Content-Length of an answer when it is a small number, else -1. */
+function smallLength(headers: IncomingHttpHeaders): number {
+  const cl = headers['content-length'];
+  if (typeof cl !== 'string' || cl.length === 0 || cl.length > 5) return -1;
+  const n = Number(cl);
+  return Number.isInteger(n) && n <= SMALL_ANSWER ? n : -1;
+}
+
+// Event listeners and timers shared by every request (no closures allocated per request): the response or
+// the timer argument carries the ProxyRequest they act on.
+const PROXY = Symbol('proxy');
+type ProxiedResponse = ServerResponse & { [PROXY]: ProxyRequest };
+function onClientClose(this: ProxiedResponse): void {
+  this[PROXY].clientClosed();
+}
+function onDrain(this: ProxiedResponse): void {
+  this[PROXY].drained();
+}
+function onTimeout(p: ProxyRequest): void {
+  p.timedOut();
+}
+function onRetry(p: ProxyRequest): void {
+  p.retryNow();
+}
+
 /** Whether the request carries a body to stream upstream (RFC 9112 §6.3). */
 export function hasBody(req: IncomingMessage): boolean {
   // HTTP/2: a request without body ends its stream with its headers.
@@ -69,6 +100,9 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
   private readonly corsHeaders: string[] | null;
   /** Attempts dropped for a retry: their late events are ignored. Null until the first retry. */
   private dropped: WeakSet<Controller> | null = null;
+  /** The chunks of a small answer (see SMALL_ANSWER) until it ends; null while streaming. */
+  private pending: Buffer[] | null = null;
+  private pendingSize = 0;
 
   constructor(req: IncomingMessage, res: ServerResponse, target: ForwardTarget, logger: Logger) {
     this.req = req;
@@ -84,8 +118,9 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     // Only a body that can be read again (none, or a buffer) may be sent twice.
     this.retry = body === null || Buffer.isBuffer(body) ? (target.retry ?? null) : null;
     this.retriesLeft = this.retry?.attempts ?? 0;
-    res.once('close', this.onClientClose);
-    if (target.timeoutMs > 0) this.timer = setTimeout(this.onTimeout, target.timeoutMs).unref();
+    (res as ProxiedResponse)[PROXY] = this;
+    res.on('close', onClientClose);
+    if (target.timeoutMs > 0) this.timer = setTimeout(onTimeout, target.timeoutMs, this).unref();
     if (target.body === undefined && body === null) req.resume();
     this.send(target.pool);
   }
@@ -116,11 +151,11 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
       if (reason === null && !controller.aborted) controller.abort(new Error('retrying'));
     }
     this.logger.debug({ path: this.req.url, error: reason?.message, left: this.retriesLeft }, 'retrying upstream request');
-    setTimeout(this.onRetry, this.retry.backoffMs).unref();
+    setTimeout(onRetry, this.retry.backoffMs, this).unref();
     return true;
   }
 
-  private readonly onRetry = (): void => {
+  retryNow(): void {
     if (this.done || this.res.destroyed) return;
     const backend = this.target.backend;
     const pool =
@@ -130,25 +165,25 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     } catch (err) {
       this.finish(err as Error);
     }
-  };
+  }
 
-  private readonly onClientClose = (): void => {
+  clientClosed(): void {
     // The client left before the answer was complete: stop the upstream request too.
     if (!this.done && this.controller !== null && !this.controller.aborted) {
       this.controller.abort(new Error('client closed the connection'));
     }
-  };
+  }
 
-  private readonly onTimeout = (): void => {
+  timedOut(): void {
     this.timer = null;
     if (this.done) return;
     if (this.controller !== null && !this.controller.aborted) this.controller.abort(new UpstreamTimeout('timeout'));
     else this.finish(new UpstreamTimeout('timeout'));
-  };
+  }
 
-  private readonly onDrain = (): void => {
+  drained(): void {
     this.controller?.resume();
-  };
+  }
 
   onRequestStart(controller: Controller): void {
     this.controller = controller;
@@ -171,15 +206,26 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     // The port closed or changed protocol while this request was in flight: do not keep its connection.
     if (this.server.closing) this.res.shouldKeepAlive = false;
     // HTTP/2 has no reason phrase (node warns when given one).
+    // writeHead only stores the head; it leaves with the first body write or with end().
     if (statusMessage && this.req.httpVersionMajor === 1) this.res.writeHead(statusCode, statusMessage, list);
     else this.res.writeHead(statusCode, list);
+    if (this.req.httpVersionMajor === 1 && smallLength(headers) > 0) this.pending = [];
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
     if (this.dropped !== null && this.dropped.has(controller)) return;
+    if (this.pending !== null) {
+      this.pendingSize += chunk.length;
+      if (this.pendingSize <= SMALL_ANSWER) {
+        this.pending.push(chunk);
+        return;
+      }
+      // More than it declared: stream from here on, and let node report the length mismatch.
+      this.flushPending();
+    }
     if (!this.res.write(chunk)) {
       controller.pause();
-      this.res.once('drain', this.onDrain);
+      this.res.once('drain', onDrain);
     }
   }
 
@@ -187,7 +233,21 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     if (this.dropped !== null && this.dropped.has(controller)) return;
     this.done = true;
     if (this.timer !== null) clearTimeout(this.timer);
-    this.res.end();
+    const pending = this.pending;
+    if (pending === null || pending.length === 0) this.res.end();
+    else {
+      this.pending = null;
+      // As a latin1 string (byte for byte the same), node joins the body to the head's string and sends both
+      // with one write(2); given a Buffer it would gather head, body and an empty end chunk with writev(2).
+      const body = pending.length === 1 ? pending[0] : Buffer.concat(pending, this.pendingSize);
+      this.res.end(body.toString('latin1'), 'latin1');
+    }
+  }
+
+  private flushPending(): void {
+    const pending = this.pending!;
+    this.pending = null;
+    for (const c of pending) this.res.write(c);
   }
 
   onResponseError(controller: Controller, err: Error): void {
