@@ -145,7 +145,7 @@ export function gatewayStatus(s: GatewayState): GatewayStatus {
     listeners: s.listeners.map((l) => ({
       name: l.listener.name,
       supportedKinds: l.supportedKinds.map((k) => ({ ...k })),
-      attachedRoutes: l.attachedRoutes.size,
+      attachedRoutes: l.attachedRoutes,
       conditions: listenerConditions(l, programmed, s.generation),
     })),
   };

@@ -11,7 +11,7 @@ import {
 } from './conditions.ts';
 import type { GatewayState } from './gateway.ts';
 import type { CompiledRoute } from './httproute.ts';
-import { GATEWAY_GROUP } from './listeners.ts';
+import { GATEWAY_GROUP, type ListenerState } from './listeners.ts';
 import type { ServedListener } from './routing.ts';
 import type { RouteParentStatus } from './types.ts';
 import { list } from './input.ts';
@@ -27,6 +27,8 @@ export function routeParents(
   const gen = route.metadata.generation ?? 1;
   const routeNamespace = route.metadata.namespace ?? 'default';
   const parents: RouteParentStatus[] = [];
+  // Listeners this route is attached to so far: a listener selected by two parentRefs counts it once.
+  const attachedTo: ListenerState[] = [];
   for (const raw of list(route.spec?.parentRefs)) {
     const ref = normalizeParentRef(raw, routeNamespace);
     // Spec (RouteStatus.parents): "parent references that cannot be resolved by an implementation of this
@@ -50,7 +52,10 @@ export function routeParents(
     }
     if (conditions[0].status === 'True') {
       for (const { state, hostnames } of attachment.listeners) {
-        state.attachedRoutes.add(compiled.key);
+        if (!attachedTo.includes(state)) {
+          attachedTo.push(state);
+          state.attachedRoutes++;
+        }
         served.get(state.key)?.routes.push({ route: compiled, hostnames });
       }
     }
