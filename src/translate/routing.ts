@@ -12,7 +12,7 @@ import type {
 import { compareHostnameSpecificity } from './hostnames.ts';
 import type { CompiledAction, CompiledRoute } from './httproute.ts';
 import type { ListenerState } from './listeners.ts';
-import { comparePrecedence, timestampOf, type PrecedenceKey } from './precedence.ts';
+import { compareSortKeys, precedenceSortKey, timestampOf, type PrecedenceSortKey } from './precedence.ts';
 
 /** A listener that is served, with the routes attached to it and the hostnames each serves there. */
 export interface ServedListener {
@@ -42,7 +42,10 @@ function resolveAction(action: CompiledAction, listenerScheme: 'http' | 'https',
   };
 }
 
-type Entry = PrecedenceKey & { config: RouteRuleConfig };
+interface Entry {
+  key: PrecedenceSortKey;
+  config: RouteRuleConfig;
+}
 
 /**
  * A compiled route's match entries on a listener of this scheme and port, in rule and match order. They
@@ -66,11 +69,7 @@ function entriesOf(route: CompiledRoute, scheme: 'http' | 'https', port: number)
     for (let matchIndex = 0; matchIndex < rule.matches.length; matchIndex++) {
       const match = rule.matches[matchIndex];
       entries.push({
-        match,
-        creationTimestamp,
-        route: route.key,
-        ruleIndex: rule.ruleIndex,
-        matchIndex,
+        key: precedenceSortKey({ match, creationTimestamp, route: route.key, ruleIndex: rule.ruleIndex, matchIndex }),
         config: {
           route: route.key,
           ruleIndex: rule.ruleIndex,
@@ -90,6 +89,10 @@ function entriesOf(route: CompiledRoute, scheme: 'http' | 'https', port: number)
   }
   byListener.set(String(key), entries);
   return entries;
+}
+
+function byPrecedence(a: Entry, b: Entry): number {
+  return compareSortKeys(a.key, b.key);
 }
 
 function virtualHosts(served: ServedListener, scheme: 'http' | 'https'): VirtualHostConfig[] {
@@ -119,7 +122,7 @@ function virtualHosts(served: ServedListener, scheme: 'http' | 'https'): Virtual
     .sort(([a], [b]) => compareHostnameSpecificity(a, b))
     .map(([hostname, entries]) => ({
       hostname,
-      rules: entries.sort(comparePrecedence).map((e) => e.config),
+      rules: entries.sort(byPrecedence).map((e) => e.config),
     }));
 }
 
