@@ -40,7 +40,7 @@ export const TARGETS: readonly TargetName[] = ['nginx', 'haproxy', 'onramp', 'un
 const LOOPBACK = '127.0.0.1';
 const START_TIMEOUT_MS = 15_000;
 
-async function topologyFor(ctx: RunContext): Promise<Topology> {
+export async function topologyFor(ctx: RunContext): Promise<Topology> {
   return {
     listen: { host: LOOPBACK, port: await freePort(LOOPBACK) },
     backendA: ctx.backendA,

@@ -7,14 +7,12 @@
 import path from 'node:path';
 import { benchObjects, toYaml } from './configs/onramp.ts';
 import type { Topology } from './configs/topology.ts';
-import { BENCH_HOSTNAME, BENCH_PREFIX } from './configs/topology.ts';
 import { checkRouting, until } from './http-check.ts';
-import { freePort, waitForPort, type Started } from './processes.ts';
+import { waitForPort, type Started } from './processes.ts';
 import { fmtInt, fmtMs, fmtRatio, median, oneLine, table } from './table.ts';
-import { startOnramp, type RunContext } from './targets.ts';
+import { startOnramp, topologyFor, type RunContext } from './targets.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
 
-const LOOPBACK = '127.0.0.1';
 const START_TIMEOUT_MS = 20_000;
 export const WORKER_COUNTS = [1, 2] as const;
 
@@ -46,14 +44,7 @@ export interface WorkersResult {
 }
 
 async function startOnrampWorkers(ctx: RunContext, workers: number): Promise<{ topology: Topology; process: Started }> {
-  const topology: Topology = {
-    listen: { host: LOOPBACK, port: await freePort(LOOPBACK) },
-    backendA: ctx.backendA,
-    backendB: ctx.backendB,
-    hostname: BENCH_HOSTNAME,
-    prefix: BENCH_PREFIX,
-    upstreamKeepalive: 64,
-  };
+  const topology = await topologyFor(ctx);
   const name = `onramp-workers-${workers}`;
   const { process: p } = await startOnramp(ctx, path.join(ctx.dir, name), toYaml(benchObjects(topology)), { workers, name });
   await waitForPort(topology.listen.host, topology.listen.port, START_TIMEOUT_MS, p);

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { DEFAULT_CONTROLLER_NAME } from '../features.ts';
 import { LOG_LEVELS } from '../log.ts';
+import type { EchoServerOptions } from '../echo/server.ts';
 
 export const DEFAULT_ADDRESS_POOL = '127.0.1.0/24';
 export const DEFAULT_ADMIN_ADDRESS = '127.0.0.1';
@@ -46,13 +47,7 @@ export interface CheckOptions {
   addressPool: string;
 }
 
-export interface EchoOptions {
-  host: string;
-  port: number;
-  namespace?: string;
-  pod?: string;
-  service?: string;
-  h2cPort?: number;
+export interface EchoOptions extends EchoServerOptions {
   logLevel: string;
 }
 
