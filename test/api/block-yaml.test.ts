@@ -1,26 +1,16 @@
 // The fast block-style reader gives exactly what the `yaml` package gives, or gives up: on every document the
 // specification ships, on the project's examples, and on hand-picked YAML corners.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { GATEWAY_API_DIR, REPO_ROOT, yamlFiles } from '../spec-data.ts';
 import { parse, parseDocument } from 'yaml';
 import { readBlockDocument } from '../../src/api/block-yaml.ts';
 import { splitDocuments } from '../../src/api/documents.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SPEC_DIR = process.env.ONRAMP_GATEWAY_API_DIR ?? resolve(REPO_ROOT, '../shared/gateway-api');
+const SPEC_DIR = GATEWAY_API_DIR;
 
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return yamlFiles(path);
-      return /\.ya?ml$/.test(name) ? [path] : [];
-    });
-}
 
 /** The `yaml` package's reading of one document, null for an empty one. */
 const reference = (text: string): unknown => parse(text, { uniqueKeys: true }) ?? null;

@@ -2,25 +2,15 @@
 // manifests) loads without a rejection of the kinds onramp reads, after the substitutions the conformance
 // suite makes. Kinds onramp does not read (GRPCRoute, Deployment, ...) are only reported as ignored.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { GATEWAY_API_DIR, yamlFiles } from '../spec-data.ts';
 import { parseManifests } from '../../src/api/parse.ts';
 import { snapshotFromObjects, SUPPORTED_KINDS } from '../../src/api/snapshot.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SPEC_DIR = process.env.ONRAMP_GATEWAY_API_DIR ?? resolve(REPO_ROOT, '../shared/gateway-api');
+const SPEC_DIR = GATEWAY_API_DIR;
 
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return yamlFiles(path);
-      return /\.ya?ml$/.test(name) ? [path] : [];
-    });
-}
 
 /** conformance/suite.yaml manifestSubstitutions, for a GatewayClass named gateway-conformance. */
 function substitute(text: string): string {

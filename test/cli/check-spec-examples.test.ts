@@ -1,17 +1,16 @@
 // `onramp check` on the Gateway API specification's own examples: every example folder and file is read
 // without crashing, printed as a List of the objects it defines, and the exit code agrees with what is printed.
 import { test } from 'node:test';
+import { GATEWAY_API_DIR, REPO_ROOT } from '../spec-data.ts';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { runCheck } from '../../src/cli/check.ts';
 import { loadSnapshot } from '../../src/sources/file.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SPEC = process.env.ONRAMP_GATEWAY_API_DIR ?? path.resolve(REPO_ROOT, '../shared/gateway-api');
+const SPEC = GATEWAY_API_DIR;
 const EXAMPLES = path.join(SPEC, 'examples/standard');
 // The examples' GatewayClasses name this controller; checking as it makes their Gateways ours.
 const CONTROLLER = 'acme.io/gateway-controller';

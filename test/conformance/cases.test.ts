@@ -5,8 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadCases, parseCase } from './cases.ts';
 import { gate } from './run.ts';
+import { GATEWAY_API_DIR } from '../spec-data.ts';
 
-const GATEWAY_API = process.env.ONRAMP_GATEWAY_API_DIR ?? path.resolve(import.meta.dirname, '../../../shared/gateway-api');
+const GATEWAY_API = GATEWAY_API_DIR;
 const CONFORMANCE = path.join(GATEWAY_API, 'conformance');
 
 test('every official case file loads', () => {

@@ -29,8 +29,8 @@ import type { CaseState } from './notes.ts';
 import type { StepTimeouts } from './steps.ts';
 import { Suite } from './suite.ts';
 import { readManifests } from './manifests.ts';
+import { GATEWAY_API_DIR, REPO_ROOT } from '../spec-data.ts';
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface RunArgs {
   casesDir: string | null;
@@ -183,7 +183,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const supported = args.allFeatures ? [...new Set(profiles.flatMap((p) => [...p.core, ...p.extended]))] : SUPPORTED_FEATURES;
-  const gatewayApiDir = process.env.ONRAMP_GATEWAY_API_DIR ?? path.resolve(REPO_ROOT, '../shared/gateway-api');
+  const gatewayApiDir = GATEWAY_API_DIR;
   const conformanceDir = path.join(gatewayApiDir, 'conformance');
   const { cases: all, errors } = loadCases(args.casesDir ?? path.join(conformanceDir, 'cases'), conformanceDir);
   for (const e of errors) console.error(`conformance: bad case file: ${e}`);
