@@ -46,9 +46,9 @@ async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setImmediate(r));
 }
 
-test('snapshots arriving during an apply wait, and only the newest of them runs', async () => {
-  const dataPlane = gatedDataPlane();
-  const r = new Reconciler({
+/** A reconciler with a fake translate, serving on `dataPlane`. */
+function reconcilerOn(dataPlane: ReturnType<typeof gatedDataPlane>): Reconciler {
+  return new Reconciler({
     translate: fakeTranslate,
     assignAddresses: () => ({}),
     dataPlane,
@@ -56,6 +56,11 @@ test('snapshots arriving during an apply wait, and only the newest of them runs'
     pool: [],
     logger: silentLogger,
   });
+}
+
+test('snapshots arriving during an apply wait, and only the newest of them runs', async () => {
+  const dataPlane = gatedDataPlane();
+  const r = reconcilerOn(dataPlane);
   assert.equal(r.ready(), false);
   r.submit(tagged('a'));
   await until(() => dataPlane.waiting() === 1);
@@ -75,14 +80,7 @@ test('snapshots arriving during an apply wait, and only the newest of them runs'
 
 test('a snapshot that fails to translate keeps the last good config and still reports rejections', async () => {
   const dataPlane = gatedDataPlane();
-  const r = new Reconciler({
-    translate: fakeTranslate,
-    assignAddresses: () => ({}),
-    dataPlane,
-    controllerName: 'onramp.dev/gateway-controller',
-    pool: [],
-    logger: silentLogger,
-  });
+  const r = reconcilerOn(dataPlane);
   r.submit(tagged('good'));
   await until(() => dataPlane.waiting() === 1);
   dataPlane.release();
