@@ -1,5 +1,4 @@
 // Config (the IR) → the tables the hot path walks. Runs in apply(), never per request.
-import type { Dispatcher } from 'undici';
 import type {
   BackendConfig,
   Config,
@@ -28,7 +27,7 @@ import type { CompiledMirror } from './http/upstream/mirror.ts';
 import { endpointKey, poolKey } from './http/upstream/pools.ts';
 import { compileRetry } from './http/upstream/retry.ts';
 import type { CompiledRetry } from './http/upstream/retry.ts';
-import type { EndpointPools } from './http/upstream/pools.ts';
+import type { EndpointPools, UpstreamPool } from './http/upstream/pools.ts';
 import { compilePortTLS } from './tls/contexts.ts';
 import type { PortTLS, SecureContextCache } from './tls/contexts.ts';
 
@@ -46,7 +45,7 @@ export interface UpstreamEndpoint {
   key: string;
   address: string;
   port: number;
-  pool: Dispatcher;
+  pool: UpstreamPool;
 }
 
 /** The filters of a rule or backendRef that change the request or the answer; null stages are skipped. */

@@ -3,11 +3,14 @@ import { H2CClient, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../../log.ts';
 
+/** What a backend endpoint's requests are dispatched on: a keep-alive pool for one origin and protocol. */
+export type UpstreamPool = Dispatcher;
+
 /** How long an idle upstream connection is kept; below the usual 5 s server keep-alive to avoid races. */
 const KEEP_ALIVE_MS = 4_000;
 
 export class EndpointPools {
-  private readonly pools = new Map<string, Dispatcher>();
+  private readonly pools = new Map<string, UpstreamPool>();
   private readonly logger: Logger;
 
   constructor(logger: Logger) {
@@ -18,7 +21,7 @@ export class EndpointPools {
    * The pool for an endpoint key (see poolKey), created on first use: HTTP/1.1 keep-alive connections, or
    * one HTTP/2 cleartext connection with multiplexed streams for `h2c` (appProtocol kubernetes.io/h2c).
    */
-  obtain(key: string, protocol: 'http/1.1' | 'h2c', origin: string): Dispatcher {
+  obtain(key: string, protocol: 'http/1.1' | 'h2c', origin: string): UpstreamPool {
     let pool = this.pools.get(key);
     if (pool === undefined) {
       const options = {
