@@ -4,6 +4,7 @@ import type { Config } from '../config/types.ts';
 import { silentLogger } from '../log.ts';
 import type { Logger } from '../log.ts';
 import { compileConfig } from './compile.ts';
+import type { VirtualHostBuilds } from './compile.ts';
 import { EndpointPools } from './http/upstream/pools.ts';
 import { PortListener } from './listeners.ts';
 import { SecureContextCache } from './tls/contexts.ts';
@@ -24,6 +25,8 @@ class OnrampDataPlane implements DataPlane {
   private readonly closing = new Set<Promise<void>>();
   /** Applies run one after the other, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** What the serving config was compiled from: the next apply recompiles only what changed. */
+  private builds: VirtualHostBuilds | undefined = undefined;
   private closed = false;
 
   constructor(options: DataPlaneOptions) {
@@ -42,7 +45,12 @@ class OnrampDataPlane implements DataPlane {
   private async applyNow(config: Config): Promise<ApplyReport> {
     if (this.closed) throw new Error('data plane is closed');
     // A config that does not compile throws here, before anything changed: the old config keeps serving.
-    const compiled = compileConfig(config, { pools: this.pools, contexts: this.contexts, logger: this.logger });
+    const compiled = compileConfig(config, {
+      pools: this.pools,
+      contexts: this.contexts,
+      logger: this.logger,
+      previous: this.builds,
+    });
     const failed: ApplyReport['failed'] = [];
     const opening: Promise<void>[] = [];
     // The swap: every existing port switches in this synchronous block.
@@ -69,6 +77,8 @@ class OnrampDataPlane implements DataPlane {
       this.track(listener.close(this.graceMs));
     }
     this.pools.retain(compiled.endpointKeys);
+    // From here the compiled config serves and its pools are open: the next apply may reuse its parts.
+    this.builds = compiled.builds;
     await Promise.all(opening);
     failed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { listening: [...this.listeners.keys()].sort(), failed };
