@@ -11,7 +11,9 @@ import { cachedBackendIndex, cachedCompileRoute } from './cache.ts';
 import type { CompiledRoute } from './httproute.ts';
 import { timestampOf } from './precedence.ts';
 import { buildConfig, type ServedListener } from './routing.ts';
-import { routeParents } from './routestatus.ts';
+import { cachedRouteParents, gatewayTokens, namespacesToken, type ParentsContext } from './parents-cache.ts';
+import { keepSlots, newSlots, previousSlots } from './route-slots.ts';
+import { attachRoute } from './routestatus.ts';
 import type { ObjectStatus, TranslateOptions, TranslateResult } from './types.ts';
 
 export { addressPool, assignAddresses } from './addresses.ts';
@@ -99,20 +101,33 @@ export function translate(snapshot: Snapshot, options: TranslateOptions): Transl
   }
 
   const backends = cachedBackendIndex(snapshot.services, snapshot.endpointSlices, snapshot.referenceGrants);
-  const labelsOf = namespaceLabels(snapshot.namespaces);
-  for (const route of snapshot.httpRoutes) {
-    const compiled = guarded(() => cachedCompileRoute(route, backends), (err) => untranslatableRoute(route, err));
-    const parents = guarded(() => routeParents(compiled, gateways, labelsOf, served, options.controllerName), () => []);
-    if (parents.length === 0) continue;
-    statuses.push({
-      apiVersion: route.apiVersion,
-      kind: 'HTTPRoute',
-      name: route.metadata.name,
-      namespace: route.metadata.namespace ?? 'default',
-      generation: route.metadata.generation ?? 1,
-      status: { parents },
-    });
+  const parentsContext: ParentsContext = {
+    gateways,
+    tokens: gatewayTokens(gateways),
+    namespaces: namespacesToken(snapshot.namespaces),
+    labelsOf: namespaceLabels(snapshot.namespaces),
+    controllerName: options.controllerName,
+  };
+  const routes = snapshot.httpRoutes;
+  const previous = previousSlots(backends, parentsContext);
+  const slots = newSlots(routes.length, backends, parentsContext);
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i];
+    const same = previous.slots?.routes[i] === route;
+    const compiled =
+      same && previous.compiled
+        ? previous.slots!.compiled[i]
+        : guarded(() => cachedCompileRoute(route, backends), (err) => untranslatableRoute(route, err));
+    const parents =
+      same && previous.parents ? previous.slots!.parents[i] : guarded(() => cachedRouteParents(compiled, parentsContext), () => null);
+    slots.routes[i] = route;
+    slots.compiled[i] = compiled;
+    slots.parents[i] = parents;
+    if (!parents?.status) continue;
+    attachRoute(compiled, parents.parents.attached, gateways, served);
+    statuses.push(parents.status);
   }
+  keepSlots(slots);
 
   // Gateway status last: attachedRoutes counts the routes attached above.
   const programmed = new Set<string>();

@@ -1,5 +1,9 @@
 // HTTPRoute status per parentRef (spec: RouteParentStatus): only for parents that are our Gateways, in
 // spec.parentRefs order; Accepted from attachment and rule validity, ResolvedRefs from the references.
+//
+// Working out a route's parents is pure (routeParents); counting the route on its listeners and handing it
+// to the listeners that serve it is a separate step (attachRoute), so that the first can be kept across
+// translate calls (parents-cache.ts) while the second runs on each call's own listener states.
 import type { HTTPRoute } from '../api/types.ts';
 import { attach, normalizeParentRef } from './attachment.ts';
 import {
@@ -16,19 +20,45 @@ import type { ServedListener } from './routing.ts';
 import type { RouteParentStatus } from './types.ts';
 import { list } from './input.ts';
 
+/** One listener a route is attached to through one parentRef: by Gateway key and listener position. */
+export interface ListenerAttachment {
+  gateway: string;
+  /** Index into the Gateway's listeners (GatewayState.listeners). */
+  listener: number;
+  /** The hostnames the route serves on this listener. */
+  hostnames: string[];
+}
+
+/** What a route's parentRefs give: its status parents and the listeners it is attached to (Accepted True). */
+export interface RouteParents {
+  parents: RouteParentStatus[];
+  /** In parentRef order; a listener selected by two parentRefs appears twice. */
+  attached: ListenerAttachment[];
+}
+
+/** The `namespace/name` of each parentRef that names a Gateway (others are not ours to report on). */
+export function parentGatewayKeys(route: HTTPRoute): string[] {
+  const routeNamespace = route.metadata.namespace ?? 'default';
+  const keys: string[] = [];
+  for (const raw of list(route.spec?.parentRefs)) {
+    const ref = normalizeParentRef(raw, routeNamespace);
+    if (ref.group === GATEWAY_GROUP && ref.kind === 'Gateway') keys.push(`${ref.namespace}/${ref.name}`);
+  }
+  return keys;
+}
+
+/** The parents of one route. Pure: reads the route, the Gateways' listeners and namespace labels only. */
 export function routeParents(
   compiled: CompiledRoute,
   gateways: ReadonlyMap<string, GatewayState>,
   labelsOf: (ns: string) => Record<string, string>,
-  served: ReadonlyMap<string, ServedListener>,
   controllerName: string,
-): RouteParentStatus[] {
+): RouteParents {
   const route: HTTPRoute = compiled.route;
   const gen = route.metadata.generation ?? 1;
   const routeNamespace = route.metadata.namespace ?? 'default';
   const parents: RouteParentStatus[] = [];
-  // Listeners this route is attached to so far: a listener selected by two parentRefs counts it once.
-  const attachedTo: ListenerState[] = [];
+  const attached: ListenerAttachment[] = [];
   for (const raw of list(route.spec?.parentRefs)) {
     const ref = normalizeParentRef(raw, routeNamespace);
     // Spec (RouteStatus.parents): "parent references that cannot be resolved by an implementation of this
@@ -52,14 +82,33 @@ export function routeParents(
     }
     if (conditions[0].status === 'True') {
       for (const { state, hostnames } of attachment.listeners) {
-        if (!attachedTo.includes(state)) {
-          attachedTo.push(state);
-          state.attachedRoutes++;
-        }
-        served.get(state.key)?.routes.push({ route: compiled, hostnames });
+        attached.push({ gateway: gw.key, listener: gw.listeners.indexOf(state), hostnames });
       }
     }
     parents.push({ parentRef: ref, controllerName, conditions });
   }
-  return parents;
+  return { parents, attached };
+}
+
+/**
+ * Counts the route once on each listener it is attached to (spec: ListenerStatus.attachedRoutes) and gives
+ * it to the served listeners among them, with the hostnames it serves there.
+ */
+export function attachRoute(
+  compiled: CompiledRoute,
+  attached: readonly ListenerAttachment[],
+  gateways: ReadonlyMap<string, GatewayState>,
+  served: ReadonlyMap<string, ServedListener>,
+): void {
+  // A listener selected by two parentRefs counts the route once.
+  const counted: ListenerState[] = [];
+  for (const a of attached) {
+    const state = gateways.get(a.gateway)?.listeners[a.listener];
+    if (!state) continue;
+    if (!counted.includes(state)) {
+      counted.push(state);
+      state.attachedRoutes++;
+    }
+    served.get(state.key)?.routes.push({ route: compiled, hostnames: a.hostnames });
+  }
 }

@@ -53,12 +53,12 @@ interface Entry {
  * port, so they are kept per compiled route: an unchanged route costs no allocation here. The entries are
  * read-only; sorting happens on the per-hostname arrays that hold them.
  */
-const routeEntries = new WeakMap<CompiledRoute, Map<string, Entry[]>>();
+const routeEntries = new WeakMap<CompiledRoute, Map<number, Entry[]>>();
 
 function entriesOf(route: CompiledRoute, scheme: 'http' | 'https', port: number): Entry[] {
   const key = scheme === 'https' ? -port : port;
   let byListener = routeEntries.get(route);
-  const hit = byListener?.get(String(key));
+  const hit = byListener?.get(key);
   if (hit) return hit;
   const creationTimestamp = timestampOf(route.route.metadata.creationTimestamp);
   const entries: Entry[] = [];
@@ -87,7 +87,7 @@ function entriesOf(route: CompiledRoute, scheme: 'http' | 'https', port: number)
     byListener = new Map();
     routeEntries.set(route, byListener);
   }
-  byListener.set(String(key), entries);
+  byListener.set(key, entries);
   return entries;
 }
 
@@ -95,42 +95,119 @@ function byPrecedence(a: Entry, b: Entry): number {
   return compareSortKeys(a.key, b.key);
 }
 
-function virtualHosts(served: ServedListener, scheme: 'http' | 'https'): VirtualHostConfig[] {
-  const byHost = new Map<string, Entry[]>();
-  const seen = new Map<string, Set<string>>();
-  const port = served.state.listener.port;
-  for (const { route, hostnames } of served.routes) {
-    const entries = entriesOf(route, scheme, port);
-    for (const hostname of hostnames) {
-      // A route attached through two parentRefs to the same listener is served once per hostname.
-      let routesOfHost = seen.get(hostname);
-      if (!routesOfHost) {
-        routesOfHost = new Set();
-        seen.set(hostname, routesOfHost);
-      }
-      if (routesOfHost.has(route.key)) continue;
-      routesOfHost.add(route.key);
-      let hostEntries = byHost.get(hostname);
-      if (!hostEntries) {
-        hostEntries = [];
-        byHost.set(hostname, hostEntries);
-      }
-      for (let i = 0; i < entries.length; i++) hostEntries.push(entries[i]);
-    }
-  }
-  return [...byHost.entries()]
-    .sort(([a], [b]) => compareHostnameSpecificity(a, b))
-    .map(([hostname, entries]) => ({
-      hostname,
-      rules: entries.sort(byPrecedence).map((e) => e.config),
-    }));
+function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** One virtual host and the entries it was made from, in the order they were gathered (before sorting). */
+interface HostBuild {
+  gathered: Entry[];
+  vhost: VirtualHostConfig;
+}
+
+/** What one served listener (on one scheme and port) gave in the last buildConfig call. */
+interface ListenerBuild {
+  /** The routes served on the listener, and each one's match entries (by position). */
+  routes: ServedListener['routes'];
+  entries: Entry[][];
+  hosts: Map<string, HostBuild>;
+  vhosts: VirtualHostConfig[];
+  /** The ListenerConfig on each address. */
+  configs: Map<string, ListenerConfig>;
 }
 
 /**
- * The config shares sub-objects between entries (a rule served on two addresses is one object): it is
- * read-only data made fresh by every translate, never aliasing the snapshot.
+ * The IR objects of the last buildConfig call, so that the next one hands out the very same objects where
+ * nothing changed: a virtual host whose entries are the same entries in the same order, a listener whose
+ * virtual hosts are all the same, a port whose listeners are, and the whole config. The data plane relies
+ * on this to recompile only what changed. The objects are read-only and equal to what a fresh build gives
+ * (sorting is stable and depends only on the gathered entries), so reusing them keeps translate pure.
+ */
+interface Build {
+  listeners: Map<string, ListenerBuild>;
+  ports: Map<string, PortConfig>;
+  certificates: Record<string, CertificateConfig>;
+  config: Config | null;
+}
+
+let last: Build = { listeners: new Map(), ports: new Map(), certificates: {}, config: null };
+
+/** The same routes with the same hostname lists (parents-cache.ts hands out the same arrays), in the same order. */
+function sameRoutes(a: ServedListener['routes'], b: ServedListener['routes']): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].route !== b[i].route || a[i].hostnames !== b[i].hostnames) return false;
+  return true;
+}
+
+/** Whether routes[from..i) (the same route) already serves `hostname`. */
+function servedEarlierInRun(routes: ServedListener['routes'], from: number, i: number, hostname: string): boolean {
+  for (let j = from; j < i; j++) if (routes[j].hostnames.includes(hostname)) return true;
+  return false;
+}
+
+function virtualHosts(served: ServedListener, scheme: 'http' | 'https', previous: ListenerBuild | undefined): ListenerBuild {
+  const routes = served.routes;
+  if (previous && sameRoutes(previous.routes, routes)) return { ...previous, configs: new Map() };
+  const gathered = new Map<string, Entry[]>();
+  const port = served.state.listener.port;
+  const entriesByRoute = new Array<Entry[]>(routes.length);
+  // A route's attachments to this listener are pushed one after the other (attachRoute), so a route attached
+  // through two parentRefs shows up again within its own run; it is served once per hostname.
+  let runStart = 0;
+  for (let i = 0; i < routes.length; i++) {
+    const { route, hostnames } = routes[i];
+    if (i > 0 && routes[i - 1].route !== route) runStart = i;
+    // The route at the same position as last time has the same entries: no lookup per route.
+    const entries = previous?.routes[i]?.route === route ? previous.entries[i] : entriesOf(route, scheme, port);
+    entriesByRoute[i] = entries;
+    for (const hostname of hostnames) {
+      if (servedEarlierInRun(routes, runStart, i, hostname)) continue;
+      let hostEntries = gathered.get(hostname);
+      if (!hostEntries) {
+        hostEntries = [];
+        gathered.set(hostname, hostEntries);
+      }
+      for (let k = 0; k < entries.length; k++) hostEntries.push(entries[k]);
+    }
+  }
+  const hosts = new Map<string, HostBuild>();
+  for (const [hostname, entries] of gathered) {
+    const before = previous?.hosts.get(hostname);
+    if (before && sameElements(before.gathered, entries)) {
+      hosts.set(hostname, before);
+      continue;
+    }
+    hosts.set(hostname, { gathered: entries, vhost: { hostname, rules: [...entries].sort(byPrecedence).map((e) => e.config) } });
+  }
+  const vhosts = [...hosts.values()].map((h) => h.vhost).sort((a, b) => compareHostnameSpecificity(a.hostname, b.hostname));
+  return {
+    routes,
+    entries: entriesByRoute,
+    hosts,
+    vhosts: previous && sameElements(previous.vhosts, vhosts) ? previous.vhosts : vhosts,
+    configs: new Map(),
+  };
+}
+
+function sameListener(a: ListenerConfig, b: ListenerConfig): boolean {
+  if (a.name !== b.name || a.hostname !== b.hostname || a.scheme !== b.scheme || a.virtualHosts !== b.virtualHosts) return false;
+  if (a.tls === null || b.tls === null) return a.tls === b.tls;
+  return sameElements(a.tls.certificateIds, b.tls.certificateIds);
+}
+
+function samePort(a: PortConfig, b: PortConfig): boolean {
+  return a.key === b.key && a.address === b.address && a.port === b.port && a.protocol === b.protocol && sameElements(a.listeners, b.listeners);
+}
+
+/**
+ * The config shares sub-objects between entries (a rule served on two addresses is one object) and with
+ * earlier results (see Build): it is read-only data, never aliasing the snapshot.
  */
 export function buildConfig(served: readonly ServedListener[]): Config {
+  const previous = last;
+  const build: Build = { listeners: new Map(), ports: new Map(), certificates: {}, config: null };
   const ports = new Map<string, PortConfig>();
   const certificates: Record<string, CertificateConfig> = {};
   for (const s of served) {
@@ -138,20 +215,30 @@ export function buildConfig(served: readonly ServedListener[]): Config {
     const scheme = l.protocol === 'HTTPS' ? 'https' : 'http';
     const tls = s.state.certificates ? { certificateIds: [...s.state.certificates.ids] } : null;
     if (s.state.certificates) {
-      for (const id of s.state.certificates.ids) certificates[id] = { ...s.state.certificates.material[id] };
+      for (const id of s.state.certificates.ids) {
+        const material = s.state.certificates.material[id];
+        const before = previous.certificates[id];
+        certificates[id] = before && before.certPem === material.certPem && before.keyPem === material.keyPem ? before : { ...material };
+      }
     }
-    const vhosts = virtualHosts(s, scheme);
+    const buildKey = `${s.state.key}|${scheme}|${l.port}`;
+    const before = previous.listeners.get(buildKey);
+    const listenerBuild = build.listeners.get(buildKey) ?? virtualHosts(s, scheme, before);
+    build.listeners.set(buildKey, listenerBuild);
     for (const address of s.addresses) {
       const key = `${address}:${l.port}`;
       const port = ports.get(key) ?? { key, address, port: l.port, protocol: l.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP', listeners: [] };
       ports.set(key, port);
-      const listener: ListenerConfig = {
+      let listener: ListenerConfig = {
         name: s.state.key,
         hostname: s.state.hostname,
         scheme,
         tls: tls ? { certificateIds: [...tls.certificateIds] } : null,
-        virtualHosts: vhosts,
+        virtualHosts: listenerBuild.vhosts,
       };
+      const earlier = before?.configs.get(address);
+      if (earlier && sameListener(earlier, listener)) listener = earlier;
+      listenerBuild.configs.set(address, listener);
       port.listeners.push(listener);
     }
   }
@@ -162,8 +249,23 @@ export function buildConfig(served: readonly ServedListener[]): Config {
   }
   const sortedCerts: Record<string, CertificateConfig> = {};
   for (const id of Object.keys(certificates).sort()) sortedCerts[id] = certificates[id];
-  return {
-    ports: [...ports.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-    certificates: sortedCerts,
+  const sortedPorts = [...ports.values()]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((p) => {
+      const earlier = previous.ports.get(p.key);
+      const port = earlier && samePort(earlier, p) ? earlier : p;
+      build.ports.set(p.key, port);
+      return port;
+    });
+  build.certificates = sortedCerts;
+  const config: Config = { ports: sortedPorts, certificates: sortedCerts };
+  const earlier = previous.config;
+  const sameCerts = (a: Record<string, CertificateConfig>, b: Record<string, CertificateConfig>): boolean => {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return sameElements(ka, kb) && ka.every((k) => a[k] === b[k]);
   };
+  build.config = earlier && sameElements(earlier.ports, config.ports) && sameCerts(earlier.certificates, config.certificates) ? earlier : config;
+  last = build;
+  return build.config;
 }
