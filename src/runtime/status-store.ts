@@ -181,7 +181,8 @@ export function recordStatuses(statuses: readonly ObjectStatus[], recorded: Map<
       continue;
     }
     if (entry.seen !== seen) distinct += 1;
-    entry.times = transitionTimes(s.kind, s.status, entry, now);
+    // translate hands out the very same status object for an object whose status did not change: its times stay.
+    if (entry.status !== s.status) entry.times = transitionTimes(s.kind, s.status, entry, now);
     entry.status = s.status;
     entry.seen = seen;
   }
