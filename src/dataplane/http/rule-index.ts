@@ -11,28 +11,32 @@ import type { RequestView } from './match.ts';
 /** Below this many rules, testing each rule in turn is as fast as the lookups. */
 export const MIN_INDEXED_RULES = 8;
 
+/** Positions of rules, ascending; a lone position is kept as a number (most buckets hold one rule). */
+type Positions = number | number[];
+
 export interface RuleIndex {
-  /** Exact path → positions of the rules with that Exact match, ascending. */
-  exact: Map<string, number[]>;
-  /** PathPrefix value without trailing slash (`` for `/`) → positions, ascending. */
-  prefix: Map<string, number[]>;
+  /** Exact path → positions of the rules with that Exact match. */
+  exact: Map<string, Positions>;
+  /** PathPrefix value without trailing slash (`` for `/`) → positions. */
+  prefix: Map<string, Positions>;
   /** The distinct lengths of the keys of `prefix`, ascending: only these are looked up. */
   prefixLengths: number[];
   /** Positions of the rules every request must try (RegularExpression paths), ascending; null when none. */
   others: number[] | null;
 }
 
-function add(map: Map<string, number[]>, key: string, position: number): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [position]);
-  else list.push(position);
+function add(map: Map<string, Positions>, key: string, position: number): void {
+  const found = map.get(key);
+  if (found === undefined) map.set(key, position);
+  else if (typeof found === 'number') map.set(key, [found, position]);
+  else found.push(position);
 }
 
 /** The index of a virtual host's rules, or null when there are too few for it to pay off. */
 export function buildRuleIndex(rules: readonly CompiledRule[], minRules = MIN_INDEXED_RULES): RuleIndex | null {
   if (rules.length < minRules) return null;
-  const exact = new Map<string, number[]>();
-  const prefix = new Map<string, number[]>();
+  const exact = new Map<string, Positions>();
+  const prefix = new Map<string, Positions>();
   let others: number[] | null = null;
   for (let i = 0; i < rules.length; i++) {
     const m = rules[i].match;
@@ -45,17 +49,28 @@ export function buildRuleIndex(rules: readonly CompiledRule[], minRules = MIN_IN
   return { exact, prefix, prefixLengths: [...lengths].sort((a, b) => a - b), others };
 }
 
-// Candidate lists of the request being routed, reused across requests (routing is synchronous).
+// Candidate lists of the request being routed, reused across requests (routing is synchronous). A lone
+// position gets a one-element array of its own slot in `singles`.
 const lists: number[][] = [];
 const heads: number[] = [];
+const singles: number[][] = [];
 const NONE: number[] = [];
+
+/** Adds the positions found for one key to the candidate lists; returns the new count. */
+function push(found: Positions | undefined, n: number): number {
+  if (found === undefined) return n;
+  if (typeof found === 'number') {
+    const single = (singles[n] ??= [0]);
+    single[0] = found;
+    lists[n] = single;
+  } else lists[n] = found;
+  return n + 1;
+}
 
 /** The first rule in `rules` that matches, using `index` (built from these very rules). */
 export function firstMatchingRule(rules: readonly CompiledRule[], index: RuleIndex, req: RequestView): CompiledRule | null {
   const path = req.path;
-  let n = 0;
-  const exact = index.exact.get(path);
-  if (exact !== undefined) lists[n++] = exact;
+  let n = push(index.exact.get(path), 0);
   // A prefix of length L can match only where the path has a `/` at L or ends at L (segment boundary);
   // only lengths some rule has are looked up, so a long path costs no more than the config's prefixes.
   const lengths = index.prefixLengths;
@@ -63,8 +78,7 @@ export function firstMatchingRule(rules: readonly CompiledRule[], index: RuleInd
     const len = lengths[i];
     if (len > path.length) break;
     if (len < path.length && path.charCodeAt(len) !== 47) continue;
-    const list = index.prefix.get(len === path.length ? path : path.slice(0, len));
-    if (list !== undefined) lists[n++] = list;
+    n = push(index.prefix.get(len === path.length ? path : path.slice(0, len)), n);
   }
   if (index.others !== null) lists[n++] = index.others;
   if (n === 0) return null;
