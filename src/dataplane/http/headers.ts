@@ -14,6 +14,11 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
+/** Whether a (lower case) header name is hop-by-hop by itself (RFC 9110 §7.6.1). */
+export function isHopByHop(lowerName: string): boolean {
+  return HOP_BY_HOP.has(lowerName);
+}
+
 /** Request headers the proxy writes itself after copying the others. */
 const REWRITTEN = new Set(['host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'expect']);
 
@@ -78,7 +83,10 @@ export function forwardRequestHeaders(
   return out;
 }
 
-/** A backend's answer headers as a flat list for writeHead, without hop-by-hop headers. */
+/**
+ * A backend's answer headers, given as node's header object (HTTP/2 backends), as a flat list for writeHead,
+ * without hop-by-hop headers. HTTP/1.1 answers get the same list from their parser directly.
+ */
 export function forwardResponseHeaders(headers: IncomingHttpHeaders): string[] {
   const extra = connectionTokens(headers.connection as string | undefined);
   const out: string[] = [];

@@ -2,22 +2,19 @@
 // response, with backpressure both ways, and a client that goes away cancels the upstream request. With a
 // retry policy (spec: HTTPRouteRetry) an answer with a listed status, or a connection that fails before any
 // answer, is dropped and the request sent again, to the backend's next endpoint, after the backoff.
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
-import type { Dispatcher } from 'undici';
 import type { Logger } from '../../../log.ts';
 import type { Readable } from 'node:stream';
 import type { CompiledBackend, CompiledFilters } from '../../compile.ts';
 import { sendLocal, UPSTREAM_FAILED, UPSTREAM_TIMEOUT } from '../../errors.ts';
 import { applyHeaderEdits } from '../filters/header-edits.ts';
-import { forwardResponseHeaders } from '../headers.ts';
 import { isCORSResponseHeader } from '../filters/cors.ts';
+import type { UpstreamController as Controller, UpstreamHandler, UpstreamPool } from './dispatch.ts';
 import type { CompiledRetry } from './retry.ts';
 
-type Controller = Dispatcher.DispatchController;
-
 export interface ForwardTarget {
-  pool: Dispatcher;
+  pool: UpstreamPool;
   method: string;
   /** Path and query to send. */
   path: string;
@@ -48,14 +45,6 @@ class UpstreamTimeout extends Error {}
  */
 export const SMALL_ANSWER = 16 * 1024;
 
-/** The declared Content-Length of an answer when it is a small number, else -1. */
-function smallLength(headers: IncomingHttpHeaders): number {
-  const cl = headers['content-length'];
-  if (typeof cl !== 'string' || cl.length === 0 || cl.length > 5) return -1;
-  const n = Number(cl);
-  return Number.isInteger(n) && n <= SMALL_ANSWER ? n : -1;
-}
-
 // Event listeners and timers shared by every request (no closures allocated per request): the response or
 // the timer argument carries the ProxyRequest they act on.
 const PROXY = Symbol('proxy');
@@ -83,7 +72,7 @@ export function hasBody(req: IncomingMessage): boolean {
   return cl !== undefined && cl !== '0';
 }
 
-export class ProxyRequest implements Dispatcher.DispatchHandler {
+export class ProxyRequest implements UpstreamHandler {
   private readonly req: IncomingMessage;
   private readonly res: ServerResponse;
   private readonly logger: Logger;
@@ -125,7 +114,7 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     this.send(target.pool);
   }
 
-  private send(pool: Dispatcher): void {
+  private send(pool: UpstreamPool): void {
     const { method } = this.target;
     pool.dispatch(
       {
@@ -145,7 +134,6 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     if (this.retry === null || this.retriesLeft <= 0 || this.done || this.res.destroyed || this.res.headersSent) return false;
     this.retriesLeft--;
     this.controller = null;
-    // Undici may report a failure before the request reached a connection with no controller at all.
     if (controller) {
       (this.dropped ??= new WeakSet()).add(controller);
       if (reason === null && !controller.aborted) controller.abort(new Error('retrying'));
@@ -192,11 +180,11 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     else if (this.res.destroyed) controller.abort(new Error('client closed the connection'));
   }
 
-  onResponseStart(controller: Controller, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+  onResponseStart(controller: Controller, statusCode: number, headers: string[], statusMessage: string, contentLength: number): void {
     // An attempt dropped for a retry may still report; only the current one writes.
     if (this.dropped !== null && this.dropped.has(controller)) return;
     if (this.retry !== null && this.retry.codes.has(statusCode) && this.retryLater(controller, null)) return;
-    let list = forwardResponseHeaders(headers);
+    let list = headers;
     if (this.corsHeaders !== null) {
       list = list.filter((_, i) => (i % 2 === 0 ? !isCORSResponseHeader(list[i]) : !isCORSResponseHeader(list[i - 1])));
       for (const h of this.corsHeaders) list.push(h);
@@ -209,7 +197,7 @@ export class ProxyRequest implements Dispatcher.DispatchHandler {
     // writeHead only stores the head; it leaves with the first body write or with end().
     if (statusMessage && this.req.httpVersionMajor === 1) this.res.writeHead(statusCode, statusMessage, list);
     else this.res.writeHead(statusCode, list);
-    if (this.req.httpVersionMajor === 1 && smallLength(headers) > 0) this.pending = [];
+    if (this.req.httpVersionMajor === 1 && contentLength > 0 && contentLength <= SMALL_ANSWER) this.pending = [];
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {

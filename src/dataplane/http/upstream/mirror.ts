@@ -2,14 +2,13 @@
 // mirror backend. Its answer is read and dropped; its failure is logged at debug level and changes nothing
 // for the client. The copy never slows the main request: a body is teed without waiting for the mirror, and
 // a mirror that falls too far behind is cut.
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import type { Logger } from '../../../log.ts';
 import type { UpstreamEndpoint } from '../../compile.ts';
+import type { UpstreamController, UpstreamHandler } from './dispatch.ts';
 
-type Controller = Dispatcher.DispatchController;
 
 /** Body bytes a mirror may lag behind the main request before its copy is abandoned. */
 const MAX_MIRROR_LAG = 1 << 20;
@@ -32,7 +31,7 @@ export function sampled(m: CompiledMirror): boolean {
 }
 
 /** Discards the mirror's answer; one instance per copy so that errors can be logged with the mirror name. */
-class MirrorHandler implements Dispatcher.DispatchHandler {
+class MirrorHandler implements UpstreamHandler {
   private readonly name: string;
   private readonly logger: Logger;
 
@@ -42,10 +41,10 @@ class MirrorHandler implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(): void {}
-  onResponseStart(_c: Controller, _status: number, _headers: IncomingHttpHeaders): void {}
+  onResponseStart(): void {}
   onResponseData(): void {}
   onResponseEnd(): void {}
-  onResponseError(_c: Controller, err: Error): void {
+  onResponseError(_c: UpstreamController, err: Error): void {
     this.logger.debug({ mirror: this.name, error: err.message }, 'mirrored request failed');
   }
 }
@@ -63,7 +62,7 @@ export function sendMirror(m: CompiledMirror, request: MirrorRequest, body: Buff
   const endpoint = m.endpoints[m.next++ % m.endpoints.length];
   try {
     endpoint.pool.dispatch(
-      { method: request.method, path: request.path, headers: request.headers, body },
+      { method: request.method, path: request.path, headers: request.headers, body, idempotent: false },
       new MirrorHandler(m.name, logger),
     );
   } catch (err) {

@@ -1,10 +1,10 @@
 // Keep-alive connection pools, one per endpoint and protocol, shared by every config that names the endpoint.
-import { H2CClient, Pool } from 'undici';
-import type { Dispatcher } from 'undici';
 import type { Logger } from '../../../log.ts';
+import type { UpstreamPool } from './dispatch.ts';
+import { H1Pool } from './h1-pool.ts';
+import { H2CPool } from './h2c.ts';
 
-/** What a backend endpoint's requests are dispatched on: a keep-alive pool for one origin and protocol. */
-export type UpstreamPool = Dispatcher;
+export type { UpstreamPool } from './dispatch.ts';
 
 /** How long an idle upstream connection is kept; below the usual 5 s server keep-alive to avoid races. */
 const KEEP_ALIVE_MS = 4_000;
@@ -24,20 +24,13 @@ export class EndpointPools {
   obtain(key: string, protocol: 'http/1.1' | 'h2c', origin: string): UpstreamPool {
     let pool = this.pools.get(key);
     if (pool === undefined) {
-      const options = {
-        keepAliveTimeout: KEEP_ALIVE_MS,
-        keepAliveMaxTimeout: KEEP_ALIVE_MS,
-        // The proxy streams bodies of any size for as long as both sides keep sending.
-        bodyTimeout: 0,
-        headersTimeout: 0,
-      };
-      pool = protocol === 'h2c' ? new H2CClient(`http://${origin}`, options) : new Pool(`http://${origin}`, options);
+      pool = protocol === 'h2c' ? new H2CPool(origin, KEEP_ALIVE_MS) : new H1Pool(origin, { keepAliveMs: KEEP_ALIVE_MS });
       this.pools.set(key, pool);
     }
     return pool;
   }
 
-  /** Closes pools no longer named; requests already dispatched on them finish first (Pool#close). */
+  /** Closes pools no longer named; requests already dispatched on them finish first. */
   retain(keys: ReadonlySet<string>): void {
     for (const [key, pool] of this.pools) {
       if (keys.has(key)) continue;
