@@ -29,16 +29,20 @@ export function get(address: { host: string; port: number }, path: string, host:
   });
 }
 
-/** Null when the proxy routes like topology.ts says; otherwise what is wrong. */
-export async function checkRouting(t: Topology): Promise<string | null> {
-  const cases: [string, string, number, string | null][] = [
+/** What every proxy must answer: [path, Host, status, body or null for any]. */
+export function routingCases(t: Topology): [string, string, number, string | null][] {
+  return [
     [`${t.prefix}/users`, t.hostname, 200, BODY_A],
     [t.prefix, t.hostname, 200, BODY_A],
     [`${t.prefix}x`, t.hostname, 200, BODY_B],
     ['/other', t.hostname, 200, BODY_B],
     [`${t.prefix}/users`, 'unknown.example.com', 404, null],
   ];
-  for (const [path, host, status, body] of cases) {
+}
+
+/** Null when the proxy routes like topology.ts says; otherwise what is wrong. */
+export async function checkRouting(t: Topology): Promise<string | null> {
+  for (const [path, host, status, body] of routingCases(t)) {
     try {
       const r = await get(t.listen, path, host);
       if (r.status !== status || (body !== null && r.body !== body)) {

@@ -3,13 +3,14 @@
 // only when the harness breaks (a tool, a process, a routing check), never on slow numbers.
 //
 //   node bench/run.ts [--smoke] [--rounds N] [--duration S] [--warmup S] [--connections N]
-//                     [--only nginx,haproxy,onramp,undici,scale,reload,workers] [--cpu-prof] [--keep]
+//                     [--only nginx,haproxy,onramp,undici,h2,scale,reload,workers] [--cpu-prof] [--keep]
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { goalsTable } from './goals.ts';
+import { h2Tables, runH2 } from './h2.ts';
 import { describeMachine, loadAverage } from './machine.ts';
 import { Processes } from './processes.ts';
 import { runReload, reloadTable, type ReloadResult } from './reload.ts';
@@ -19,7 +20,7 @@ import { runThroughput, throughputTable, type TargetSummary } from './throughput
 import { ensureTools } from './tools.ts';
 import { runWorkers, workersTable } from './workers.ts';
 
-const SECTIONS = ['scale', 'reload', 'workers'] as const;
+const SECTIONS = ['h2', 'scale', 'reload', 'workers'] as const;
 
 function usage(message: string): never {
   process.stderr.write(`${message}\nusage: node bench/run.ts [--smoke] [--rounds N] [--duration S] [--warmup S] [--connections N] [--only ${[...TARGETS, ...SECTIONS].join(',')}] [--cpu-prof] [--keep]\n`);
@@ -105,6 +106,13 @@ async function main(): Promise<number> {
         '',
       );
       failed ||= summaries.some((s) => s.error !== null);
+    }
+    if (only.includes('h2')) {
+      // 10 connections × 10 streams: 100 requests in flight, like a browser-heavy or gRPC-style client mix.
+      const h2 = { rounds, durationSeconds, warmupSeconds, clients: 10, streams: 10, path: '/v1/bench', log };
+      const results = await runH2(ctx, h2);
+      out.push(...h2Tables(results, h2));
+      failed ||= results.some((r) => r.summaries.some((s) => s.error !== null));
     }
     if (only.includes('scale')) {
       scale = await runScale(ctx, { smoke, log });

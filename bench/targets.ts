@@ -6,10 +6,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { haproxyConf } from './configs/haproxy.ts';
-import { nginxBackendConf, nginxProxyConf } from './configs/nginx.ts';
-import { benchObjects, toYaml } from './configs/onramp.ts';
+import type { BenchCert } from './certs.ts';
+import { nginxBackendConf, nginxProxyConf, type FrontProtocol } from './configs/nginx.ts';
+import { toYaml } from './configs/onramp.ts';
+import { h2Objects } from './configs/onramp-h2.ts';
 import type { HostPort, Topology } from './configs/topology.ts';
 import { BENCH_HOSTNAME, BENCH_PREFIX } from './configs/topology.ts';
+import { checkRoutingH2 } from './h2-check.ts';
 import { checkRouting, until } from './http-check.ts';
 import { freePort, waitForPort, type Processes, type Started } from './processes.ts';
 import type { ToolPaths } from './tools.ts';
@@ -81,35 +84,49 @@ export async function startBackend(processes: Processes, tools: ToolPaths, dir: 
   return { a, b, process: p };
 }
 
-async function ready(name: string, t: Topology, p: Started): Promise<RunningTarget> {
+/** How clients speak to the proxies of one comparison, and the key pair for the h2 (TLS) front. */
+export interface Front {
+  protocol: FrontProtocol;
+  cert: BenchCert | null;
+}
+
+const HTTP1: Front = { protocol: 'http/1.1', cert: null };
+
+async function ready(name: string, t: Topology, p: Started, front: Front): Promise<RunningTarget> {
   await waitForPort(t.listen.host, t.listen.port, START_TIMEOUT_MS, p);
-  const problem = await until(() => checkRouting(t), START_TIMEOUT_MS);
+  const check = front.protocol === 'http/1.1' ? () => checkRouting(t) : () => checkRoutingH2(t, front.protocol, front.cert);
+  const problem = await until(check, START_TIMEOUT_MS);
   if (problem) throw new Error(`${name} does not route as configured: ${problem}`);
   return { name, topology: t, process: p };
 }
 
-export async function startTarget(ctx: RunContext, name: TargetName): Promise<RunningTarget> {
+/** Starts one proxy of the comparison with the shared routing, for HTTP/1.1 clients or the given front. */
+export async function startTarget(ctx: RunContext, name: TargetName, front: Front = HTTP1): Promise<RunningTarget> {
   const t = await topologyFor(ctx);
-  const dir = await targetDir(ctx, name);
+  const dir = await targetDir(ctx, front === HTTP1 ? name : `${name}-${front.protocol}`);
+  const tls = front.cert ?? undefined;
   switch (name) {
     case 'nginx': {
       const nginx = need(ctx, 'nginx');
-      await writeFile(path.join(dir, 'nginx.conf'), nginxProxyConf(dir, t));
-      return ready(name, t, ctx.processes.start(name, nginx, ['-p', dir, '-c', path.join(dir, 'nginx.conf')]));
+      await writeFile(path.join(dir, 'nginx.conf'), nginxProxyConf(dir, t, front.protocol, tls));
+      return ready(name, t, ctx.processes.start(name, nginx, ['-p', dir, '-c', path.join(dir, 'nginx.conf')]), front);
     }
     case 'haproxy': {
       const haproxy = need(ctx, 'haproxy');
-      await writeFile(path.join(dir, 'haproxy.cfg'), haproxyConf(t));
-      return ready(name, t, ctx.processes.start(name, haproxy, ['-db', '-f', path.join(dir, 'haproxy.cfg')]));
+      const pem = path.join(dir, 'bench.pem');
+      if (tls) await writeFile(pem, tls.cert + tls.key);
+      await writeFile(path.join(dir, 'haproxy.cfg'), haproxyConf(t, front.protocol, pem));
+      return ready(name, t, ctx.processes.start(name, haproxy, ['-db', '-f', path.join(dir, 'haproxy.cfg')]), front);
     }
     case 'undici': {
+      if (front !== HTTP1) throw new NotAvailable('the undici baseline speaks HTTP/1.1 only');
       const script = path.join(REPO_ROOT, 'bench', 'baseline-undici.ts');
       const args = [script, '--listen', `${t.listen.host}:${t.listen.port}`, '--a', `${t.backendA.host}:${t.backendA.port}`, '--b', `${t.backendB.host}:${t.backendB.port}`];
-      return ready(name, t, ctx.processes.start(name, process.execPath, args));
+      return ready(name, t, ctx.processes.start(name, process.execPath, args), front);
     }
     case 'onramp': {
-      const started = await startOnramp(ctx, dir, toYaml(benchObjects(t)));
-      return ready(name, t, started.process);
+      const started = await startOnramp(ctx, dir, toYaml(h2Objects(t, front.protocol, front.cert)));
+      return ready(name, t, started.process, front);
     }
   }
 }

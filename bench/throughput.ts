@@ -2,8 +2,11 @@
 // warm-up, so that each round's ratios to nginx come from the same minutes of the same machine.
 
 import { fmtInt, fmtMs, fmtRatio, median, oneLine, table } from './table.ts';
-import { NotAvailable, startTarget, type RunContext, type RunningTarget, type TargetName } from './targets.ts';
+import { NotAvailable, startTarget, type Front, type RunContext, type RunningTarget, type TargetName } from './targets.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
+
+/** Drives one running target for `seconds` and reads the load generator's report. */
+export type Measure = (t: RunningTarget, seconds: number) => Promise<WrkResult>;
 
 export interface ThroughputOptions {
   targets: readonly TargetName[];
@@ -15,6 +18,9 @@ export interface ThroughputOptions {
   /** Request path; it matches the PathPrefix rule (backend A). */
   path: string;
   log: (line: string) => void;
+  /** How clients speak to the targets (default HTTP/1.1) and what drives them (default wrk). */
+  front?: Front;
+  measure?: Measure;
 }
 
 export interface TargetSummary {
@@ -47,7 +53,7 @@ export async function runThroughput(ctx: RunContext, o: ThroughputOptions): Prom
 
   for (const name of o.targets) {
     try {
-      running.set(name, await startTarget(ctx, name));
+      running.set(name, await startTarget(ctx, name, o.front));
       o.log(`${name}: routing checked, listening on ${running.get(name)?.topology.listen.port}`);
     } catch (err) {
       if (err instanceof NotAvailable) summary(name).unavailable = err.message;
@@ -56,8 +62,10 @@ export async function runThroughput(ctx: RunContext, o: ThroughputOptions): Prom
     }
   }
 
-  const wrk = (t: RunningTarget, seconds: number): Promise<WrkResult> =>
-    runWrk({
+  const wrk: Measure =
+    o.measure ??
+    ((t, seconds) =>
+      runWrk({
       processes: ctx.processes,
       wrk: ctx.tools.wrk ?? 'wrk',
       url: `http://${t.topology.listen.host}:${t.topology.listen.port}${o.path}`,
@@ -65,7 +73,7 @@ export async function runThroughput(ctx: RunContext, o: ThroughputOptions): Prom
       connections: o.connections,
       threads: o.threads,
       durationSeconds: seconds,
-    });
+      }));
 
   const order = [...running.values()];
   if (o.warmupSeconds > 0) {
@@ -113,6 +121,8 @@ export async function runThroughput(ctx: RunContext, o: ThroughputOptions): Prom
     s.rpsVsNginx = median(ratios((r) => r.requestsPerSecond));
     s.p99VsNginx = median(ratios((r) => r.p99));
   }
+  // Done with them: the sections that follow start their own and should not share the cores with idle proxies.
+  for (const t of running.values()) await ctx.processes.stop(t.process);
   return o.targets.map(summary);
 }
 

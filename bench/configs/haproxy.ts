@@ -1,9 +1,15 @@
 // haproxy as the proxy under test: one thread, keep-alive to the client and to the backends, the same
 // routing as the others.
 
+import type { FrontProtocol } from './nginx.ts';
 import type { Topology } from './topology.ts';
 
-export function haproxyConf(t: Topology): string {
+/**
+ * `front` h2c binds with `proto h2` (HTTP/2 with prior knowledge); h2 binds with TLS (`pemFile`: certificate
+ * and key in one file) and ALPN h2. haproxy turns :authority into the Host the ACL reads.
+ */
+export function haproxyConf(t: Topology, front: FrontProtocol = 'http/1.1', pemFile?: string): string {
+  const bindFlags = front === 'h2c' ? ' proto h2' : front === 'h2' ? ` ssl crt ${pemFile} alpn h2` : '';
   return `global
   nbthread 1
   # Below the usual 20,000 open-files limit (haproxy needs about 2 descriptors per connection).
@@ -18,7 +24,7 @@ defaults
   timeout http-keep-alive 75s
 
 frontend bench
-  bind ${t.listen.host}:${t.listen.port}
+  bind ${t.listen.host}:${t.listen.port}${bindFlags}
   option forwardfor
   # The Host header without its port, lower-cased, against the route's hostname.
   acl route_host req.hdr(host),lower,field(1,:) -m str ${t.hostname}
