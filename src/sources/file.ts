@@ -8,12 +8,13 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { ParseCache, type ParseResult } from '../api/parse.ts';
 import { snapshotFromObjects } from '../api/snapshot.ts';
-import type { Rejection, Snapshot } from '../api/types.ts';
+import type { KubeObject, Rejection, Snapshot } from '../api/types.ts';
 import { silentLogger } from '../log.ts';
 import type { Source } from './source.ts';
 import { FileNotFoundError, fileStamp, listTree, readManifestFile, type TreeListing } from './files.ts';
 import { GenerationTracker } from './generations.ts';
-import { mergeParsed } from './merge.ts';
+import { keyOf, mergeParsed } from './merge.ts';
+import { patchSnapshot, positionsOf, replacedObjects, type Positions } from './patch.ts';
 import { FolderWatchers, parentTarget, type WatchTarget } from './watch.ts';
 
 export { FileNotFoundError } from './files.ts';
@@ -142,6 +143,9 @@ export class FileSource implements Source {
   readonly #watchers: FolderWatchers;
   #onSnapshot: ((snapshot: Snapshot) => void) | null = null;
   #last: Snapshot | null = null;
+  /** The files' results #last was built from (or found equal to), and where its objects are (built when needed). */
+  #results: ParseResult[] | null = null;
+  #positions: Positions | null = null;
   /** The files and missing roots of the last snapshot (Scan.shape). */
   #lastShape: string | null = null;
   #dirty = new Set<string>();
@@ -223,18 +227,48 @@ export class FileSource implements Source {
     }
     this.#unsettledRuns = 0;
     this.#lastShape = shape;
-    const merged = mergeParsed(results);
-    const objects = this.#generations.assign(merged.objects);
-    const snapshot = snapshotFromObjects(objects, merged.rejected);
-    // A change that changes nothing (an editor's save of the same text, a touch) is not news.
-    if (this.#last && isDeepStrictEqual(this.#last, snapshot)) return;
+    const patched = this.#patch(results);
+    if (patched === 'unchanged') return;
+    let snapshot: Snapshot;
+    if (patched !== null) snapshot = patched;
+    else {
+      const merged = mergeParsed(results);
+      const objects = this.#generations.assign(merged.objects);
+      snapshot = snapshotFromObjects(objects, merged.rejected);
+      this.#results = results;
+      // A change that changes nothing (an editor's save of the same text, a touch) is not news.
+      if (this.#last && isDeepStrictEqual(this.#last, snapshot)) return;
+      this.#positions = null;
+    }
     this.#last = snapshot;
-    this.#logger.debug({ objects: objects.length, rejected: snapshot.rejected.length }, 'manifests loaded');
+    this.#logger.debug({ patched: patched !== null, rejected: snapshot.rejected.length }, 'manifests loaded');
     try {
       this.#onSnapshot?.(snapshot);
     } catch (err) {
       this.#logger.error({ err: (err as Error).message }, 'snapshot consumer failed');
     }
+  }
+
+  /**
+   * The last snapshot with the objects an edit replaced (see patch.ts), 'unchanged' when they equal the ones
+   * they replace, or null when the edit needs the full path.
+   */
+  #patch(results: ParseResult[]): Snapshot | 'unchanged' | null {
+    const last = this.#last;
+    if (!last || !this.#results || last.rejected.length > 0) return null;
+    const replaced = replacedObjects(this.#results, results);
+    if (replaced === null) return null;
+    this.#positions ??= positionsOf(last);
+    const objects = this.#generations.assign(replaced);
+    const snapshot = patchSnapshot(last, this.#positions, objects);
+    if (snapshot === null) return null;
+    this.#results = results;
+    const positions = this.#positions;
+    const same = objects.every((o, i) => {
+      const at = positions.get(keyOf(replaced[i]))!;
+      return isDeepStrictEqual((last[at.list] as readonly KubeObject[])[at.index], o);
+    });
+    return same ? 'unchanged' : snapshot;
   }
 
   /** Rescans on a timer while a folder cannot be watched, so its changes are still seen (later). */
