@@ -166,36 +166,62 @@ export interface CompileDeps {
   previous?: VirtualHostBuilds;
 }
 
+type Protocol = 'http/1.1' | 'h2c';
+
 /** State of one compileConfig call. */
 interface Compilation {
   deps: CompileDeps;
   /** Pool keys of the virtual host being compiled. */
   keys: Set<string>;
-  /** Endpoints and endpoint lists by their pool keys, so that rules naming the same ones share them. */
-  endpoints: Map<string, UpstreamEndpoint>;
-  endpointLists: Map<string, UpstreamEndpoint[]>;
+  // Objects shared by the rules of this compile, found by object identity and strings the IR already holds
+  // (building key strings for 10,000 rules would cost more than the sharing saves). They are only read per
+  // request, except round robin positions, which are then per backend, as in a proxy's cluster.
+  /** Endpoints by protocol, address and port. */
+  endpoints: Record<Protocol, Map<string, Map<number, UpstreamEndpoint>>>;
+  /** Lists of one endpoint by that endpoint; longer lists by their pool keys. */
+  singleLists: Map<UpstreamEndpoint, UpstreamEndpoint[]>;
+  lists: Map<string, UpstreamEndpoint[]>;
+  /** Backends without filters by protocol, endpoint list (which implies the state) and name. */
+  backends: Record<Protocol, Map<UpstreamEndpoint[], Map<string, CompiledBackend>>>;
+  /** Lists of one backend by that backend. */
+  backendLists: Map<CompiledBackend, CompiledBackend[]>;
 }
 
-/** The endpoints of a backend, shared with every backend that names the same ones on the same protocol. */
-function compileEndpoints(list: readonly EndpointConfig[], protocol: 'http/1.1' | 'h2c', c: Compilation): UpstreamEndpoint[] {
-  const endpoints: UpstreamEndpoint[] = [];
-  let listKey = '';
-  for (const e of list) {
+/** The entry of `map` under `key`, created empty the first time. */
+function inner<K, K2, V>(map: Map<K, Map<K2, V>>, key: K): Map<K2, V> {
+  let found = map.get(key);
+  if (found === undefined) {
+    found = new Map();
+    map.set(key, found);
+  }
+  return found;
+}
+
+function endpointOf(e: EndpointConfig, protocol: Protocol, c: Compilation): UpstreamEndpoint {
+  const byPort = inner(c.endpoints[protocol], e.address);
+  let endpoint = byPort.get(e.port);
+  if (endpoint === undefined) {
     const key = endpointKey(e.address, e.port);
     const pool = poolKey(key, protocol);
-    c.keys.add(pool);
-    let endpoint = c.endpoints.get(pool);
-    if (endpoint === undefined) {
-      endpoint = { key, address: e.address, port: e.port, pool: c.deps.pools.obtain(pool, protocol, key), poolKey: pool };
-      c.endpoints.set(pool, endpoint);
-    }
-    endpoints.push(endpoint);
-    listKey = listKey === '' ? pool : `${listKey} ${pool}`;
+    endpoint = { key, address: e.address, port: e.port, pool: c.deps.pools.obtain(pool, protocol, key), poolKey: pool };
+    byPort.set(e.port, endpoint);
   }
-  // The lists are only read (round robin positions live in the backend), so equal lists are one array.
-  const shared = c.endpointLists.get(listKey);
+  c.keys.add(endpoint.poolKey);
+  return endpoint;
+}
+
+function compileEndpoints(list: readonly EndpointConfig[], protocol: Protocol, c: Compilation): UpstreamEndpoint[] {
+  if (list.length === 1) {
+    const endpoint = endpointOf(list[0], protocol, c);
+    let shared = c.singleLists.get(endpoint);
+    if (shared === undefined) c.singleLists.set(endpoint, (shared = [endpoint]));
+    return shared;
+  }
+  const endpoints = list.map((e) => endpointOf(e, protocol, c));
+  const key = endpoints.map((e) => e.poolKey).join(' ');
+  const shared = c.lists.get(key);
   if (shared !== undefined) return shared;
-  c.endpointLists.set(listKey, endpoints);
+  c.lists.set(key, endpoints);
   return endpoints;
 }
 
@@ -211,7 +237,9 @@ function compileMirrors(f: FiltersConfig, c: Compilation): CompiledMirror[] | nu
 }
 
 function compileFilters(f: FiltersConfig | null, matchPrefix: string | null, c: Compilation): CompiledFilters | null {
+  // Most rules have no filter: answer that before allocating anything (compile garbage grows the heap).
   if (f === null) return null;
+  if (f.requestHeaders === null && f.responseHeaders === null && f.urlRewrite === null && !f.mirrors?.length && !f.cors) return null;
   const out: CompiledFilters = {
     requestHeaders: compileHeaderEdits(f.requestHeaders),
     responseHeaders: compileHeaderEdits(f.responseHeaders),
@@ -230,17 +258,19 @@ function compileFilters(f: FiltersConfig | null, matchPrefix: string | null, c: 
   return empty ? null : out;
 }
 
-/** Shared by every backend without endpoints and every rule without backends; never written. */
+/** Shared by every backend in that state; never written. */
+const INVALID_ENDPOINTS: UpstreamEndpoint[] = [];
 const NO_ENDPOINTS: UpstreamEndpoint[] = [];
 const NO_BACKENDS: CompiledBackend[] = [];
 
 function compileBackend(b: BackendConfig, matchPrefix: string | null, c: Compilation): CompiledBackend {
-  let state = BACKEND_OK;
-  let endpoints = NO_ENDPOINTS;
-  if (b.endpoints === null) state = BACKEND_INVALID;
-  else if (b.endpoints.length === 0) state = BACKEND_NO_ENDPOINTS;
-  else endpoints = compileEndpoints(b.endpoints, b.protocol, c);
-  return {
+  const state = b.endpoints === null ? BACKEND_INVALID : b.endpoints.length === 0 ? BACKEND_NO_ENDPOINTS : BACKEND_OK;
+  const endpoints = b.endpoints === null ? INVALID_ENDPOINTS : b.endpoints.length === 0 ? NO_ENDPOINTS : compileEndpoints(b.endpoints, b.protocol, c);
+  // Filters depend on the rule's match, so only backends without them are shared.
+  const byName = b.filters === null ? inner(c.backends[b.protocol], endpoints) : null;
+  const shared = byName?.get(b.name);
+  if (shared !== undefined) return shared;
+  const backend: CompiledBackend = {
     name: b.name,
     state,
     endpoints,
@@ -248,6 +278,14 @@ function compileBackend(b: BackendConfig, matchPrefix: string | null, c: Compila
     protocol: b.protocol,
     filters: compileFilters(b.filters, matchPrefix, c),
   };
+  byName?.set(b.name, backend);
+  return backend;
+}
+
+function singleBackend(backend: CompiledBackend, c: Compilation): CompiledBackend[] {
+  let shared = c.backendLists.get(backend);
+  if (shared === undefined) c.backendLists.set(backend, (shared = [backend]));
+  return shared;
 }
 
 function compileRule(r: RouteRuleConfig, scheme: 'http' | 'https', c: Compilation): CompiledRule {
@@ -277,13 +315,16 @@ function compileRule(r: RouteRuleConfig, scheme: 'http' | 'https', c: Compilatio
     rule.direct = directAnswer(a.status, a.body);
   } else {
     // Weight 0 backends never get a request (spec); translate leaves them out, this guards the invariant.
-    const live = a.backends.filter((b) => b.weight > 0);
+    // (map() makes arrays of the exact length; push() would leave spare capacity in 10,000 of them.)
+    const live = a.backends.length === 1 && a.backends[0].weight > 0 ? a.backends : a.backends.filter((b) => b.weight > 0);
     if (live.length === 0) {
       rule.action = ACTION_DIRECT;
       rule.direct = directAnswer(500, 'no backend\n');
+    } else if (live.length === 1) {
+      rule.backends = singleBackend(compileBackend(live[0], matchPrefix, c), c);
     } else {
       rule.backends = live.map((b) => compileBackend(b, matchPrefix, c));
-      if (live.length > 1) rule.picker = new WeightedPicker(live.map((b) => b.weight));
+      rule.picker = new WeightedPicker(live.map((b) => b.weight));
     }
   }
   return rule;
@@ -294,26 +335,26 @@ function compileRule(r: RouteRuleConfig, scheme: 'http' | 'https', c: Compilatio
  * retries one backend request serves the whole answer, so the shorter of the two applies. 0 disables one.
  */
 function effectiveTimeout(r: RouteRuleConfig): number {
-  let ms = 0;
-  for (const t of [r.timeouts?.request, r.timeouts?.backendRequest]) {
-    if (typeof t === 'number' && t > 0 && (ms === 0 || t < ms)) ms = t;
-  }
-  return ms;
+  if (r.timeouts === undefined) return 0;
+  const { request, backendRequest } = r.timeouts;
+  const a = typeof request === 'number' && request > 0 ? request : 0;
+  const b = typeof backendRequest === 'number' && backendRequest > 0 ? backendRequest : 0;
+  return a === 0 ? b : b === 0 ? a : Math.min(a, b);
 }
 
 /** The pool keys a compiled rule holds (its backends' endpoints and its mirrors'). */
 function addRulePools(rule: CompiledRule, keys: Set<string>): void {
-  const add = (endpoints: readonly UpstreamEndpoint[]): void => {
-    for (const e of endpoints) keys.add(e.poolKey);
-  };
-  const addMirrors = (f: CompiledFilters | null): void => {
-    if (f !== null && f.mirrors !== null) for (const m of f.mirrors) add(m.endpoints);
-  };
-  addMirrors(rule.filters);
-  for (const b of rule.backends) {
-    add(b.endpoints);
-    addMirrors(b.filters);
+  addMirrorPools(rule.filters, keys);
+  for (let i = 0; i < rule.backends.length; i++) {
+    const b = rule.backends[i];
+    for (let j = 0; j < b.endpoints.length; j++) keys.add(b.endpoints[j].poolKey);
+    addMirrorPools(b.filters, keys);
   }
+}
+
+function addMirrorPools(f: CompiledFilters | null, keys: Set<string>): void {
+  if (f === null || f.mirrors === null) return;
+  for (const m of f.mirrors) for (const e of m.endpoints) keys.add(e.poolKey);
 }
 
 function sameRules(a: readonly RouteRuleConfig[], b: readonly RouteRuleConfig[]): boolean {
@@ -330,7 +371,8 @@ function compileVirtualHost(l: ListenerConfig, vh: VirtualHostConfig, previous: 
   c.keys = new Set();
   const compiled: (CompiledRule | null)[] = [];
   const rules: CompiledRule[] = [];
-  for (const r of vh.rules) {
+  for (let i = 0; i < vh.rules.length; i++) {
+    const r = vh.rules[i];
     let rule = reusable.get(r);
     if (rule !== undefined) {
       if (rule !== null) addRulePools(rule, c.keys);
@@ -378,7 +420,15 @@ function compilePort(p: PortConfig, config: Config, c: Compilation, builds: Map<
 }
 
 export function compileConfig(config: Config, deps: CompileDeps): CompiledConfig {
-  const c: Compilation = { deps, keys: new Set(), endpoints: new Map(), endpointLists: new Map() };
+  const c: Compilation = {
+    deps,
+    keys: new Set(),
+    endpoints: { 'http/1.1': new Map(), h2c: new Map() },
+    singleLists: new Map(),
+    lists: new Map(),
+    backends: { 'http/1.1': new Map(), h2c: new Map() },
+    backendLists: new Map(),
+  };
   const endpointKeys = new Set<string>();
   const builds = new Map<string, VirtualHostBuild>();
   const ports = new Map<string, CompiledPort>();

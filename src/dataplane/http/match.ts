@@ -1,6 +1,6 @@
 // Compiled HTTPRouteMatch: everything a request is tested against, built once per config.
 import RE2 from 're2';
-import type { MatchConfig, PathMatchConfig } from '../../config/types.ts';
+import type { MatchConfig } from '../../config/types.ts';
 
 /** The parts of a request that matching reads; `params` is parsed on first use only. */
 export interface RequestView {
@@ -40,13 +40,6 @@ export function fullMatchRegex(pattern: string): RE2 {
   return new RE2(`^(?:${pattern})$`, 'u');
 }
 
-function compilePath(path: PathMatchConfig): Pick<CompiledMatch, 'pathKind' | 'pathValue' | 'pathRegex'> {
-  if (path.type === 'Exact') return { pathKind: PATH_EXACT, pathValue: path.value, pathRegex: null };
-  if (path.type === 'RegularExpression') {
-    return { pathKind: PATH_REGEX, pathValue: path.value, pathRegex: fullMatchRegex(path.value) };
-  }
-  return { pathKind: PATH_PREFIX, pathValue: trimTrailingSlash(path.value), pathRegex: null };
-}
 
 /** `/foo/` and `/foo` are the same prefix; `/` becomes `` so that every path matches it on a boundary. */
 export function trimTrailingSlash(value: string): string {
@@ -66,8 +59,12 @@ function compileValues(list: { name: string; type: string; value: string }[], lo
 
 /** Throws when a regular expression does not compile; the caller leaves the rule out and logs why. */
 export function compileMatch(match: MatchConfig): CompiledMatch {
+  const path = match.path;
+  const kind = path.type === 'Exact' ? PATH_EXACT : path.type === 'RegularExpression' ? PATH_REGEX : PATH_PREFIX;
   return {
-    ...compilePath(match.path),
+    pathKind: kind,
+    pathValue: kind === PATH_PREFIX ? trimTrailingSlash(path.value) : path.value,
+    pathRegex: kind === PATH_REGEX ? fullMatchRegex(path.value) : null,
     method: match.method === null ? null : match.method.toUpperCase(),
     headers: compileValues(match.headers, true),
     queryParams: compileValues(match.queryParams, false),
