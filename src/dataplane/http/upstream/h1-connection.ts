@@ -114,7 +114,7 @@ export class H1Connection implements ChunkSink {
       this.read(req, chunk);
     } catch (err) {
       // A handler that throws (a bug) costs this request and connection, never the process.
-      if (this.req === req) this.socket.destroy();
+      this.socket.destroy();
       req.abort(err as Error);
     }
   }

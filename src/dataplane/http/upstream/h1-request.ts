@@ -20,8 +20,10 @@ export interface RequestConnection {
   abandon(): void;
 }
 
-/** A character that may not be written in a request line or header (it could split the request). */
+/** A character that may not be written in a header (it could split the request). */
 const INVALID_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+/** A character that may not be written in a request target (RFC 9112 §3.2: no whitespace either). */
+const INVALID_TARGET = /[^\x21-\x7e\x80-\xff]/;
 
 /** Methods whose requests carry a body, so that an empty one is announced (as undici and browsers do). */
 function expectsBody(method: string): boolean {
@@ -93,8 +95,8 @@ export class H1Request implements UpstreamController {
   write(socket: Socket, origin: string): Error | null {
     const body = this.body;
     const stream = body !== null && !Buffer.isBuffer(body);
+    if (INVALID_TARGET.test(this.path)) return new UpstreamError(UPSTREAM_BAD_REQUEST, 'invalid character in the request target');
     let head = `${this.method} ${this.path} HTTP/1.1\r\n`;
-    if (INVALID_CHAR.test(head.slice(0, -2))) return new UpstreamError(UPSTREAM_BAD_REQUEST, 'invalid character in the request target');
     let host = false;
     let length = false;
     const headers = this.headers;
