@@ -28,11 +28,11 @@ function random(seed: number): () => number {
 
 const LISTENER_HOSTS = [null, 'a.example.com', '*.example.com', '*.b.example.com', 'x.test', '*.test', 'example.com'];
 const VHOST_HOSTS = ['*', 'a.example.com', '*.example.com', '*.b.example.com', 'c.b.example.com', 'x.test', '*.x.test', '*.test'];
-const REQUEST_HOSTS = ['a.example.com', 'c.a.example.com', 'b.example.com', 'c.b.example.com', 'd.c.b.example.com', 'example.com', 'x.test', 'y.x.test', 'test', 'other', '', 'a..example.com', '.example.com'];
+const REQUEST_HOSTS = ['a.example.com', 'c.a.example.com', 'b.example.com', 'c.b.example.com', 'd.c.b.example.com', 'example.com', 'x.test', 'y.x.test', 'test', 'other', '', 'a..example.com', '.example.com', `${'a.'.repeat(2000)}example.com`];
 const PREFIXES = ['/', '/a', '/a/', '/a/b', '/a/b/c', '/ab', '/b', '/b/c', '/a//b', '/r1', '/r10', '/r100'];
 const EXACTS = ['/', '/a', '/a/', '/a/b', '/ab', '/b/c/d', '/r10/x', ''];
 const REGEXES = ['/a.*', '/[ab]+', '.*', '/r[0-9]+(/.*)?', '/b/.+'];
-const PATHS = ['/', '/a', '/a/', '/a/b', '/a/b/', '/a/b/c', '/a/b/c/d', '/ab', '/abc', '/b', '/b/c', '/b/c/d', '/a//b', '/a//b/c', '//a', '/r1', '/r10', '/r10/x', '/r100/y', '/r1000', ''];
+const PATHS = ['/', '/a', '/a/', '/a/b', '/a/b/', '/a/b/c', '/a/b/c/d', '/ab', '/abc', '/b', '/b/c', '/b/c/d', '/a//b', '/a//b/c', '//a', '/r1', '/r10', '/r10/x', '/r100/y', '/r1000', '', '/a'.repeat(3000), `/a/b${'/'.repeat(3000)}`];
 
 function pick<T>(rnd: () => number, list: readonly T[]): T {
   return list[Math.floor(rnd() * list.length)];

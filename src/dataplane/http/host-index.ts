@@ -9,6 +9,8 @@ export interface HostIndex {
   exact: Map<string, number> | null;
   /** Wildcard suffix with its leading dot (`.example.com`) → the smallest position; null when none. */
   wildcard: Map<string, number> | null;
+  /** The distinct lengths of the keys of `wildcard`, ascending: only these suffixes are looked up. */
+  wildcardLengths: number[];
   /** The smallest position of a wildcard entry (to skip the suffix lookups when an earlier match is known). */
   firstWildcard: number;
   /** The smallest position of an entry that matches every host, or -1. */
@@ -34,7 +36,9 @@ export function buildHostIndex(hosts: readonly HostMatcher[]): HostIndex {
       if (firstWildcard < 0) firstWildcard = i;
     }
   }
-  return { exact, wildcard, firstWildcard, any };
+  const lengths = new Set<number>();
+  for (const key of wildcard?.keys() ?? []) lengths.add(key.length);
+  return { exact, wildcard, wildcardLengths: [...lengths].sort((a, b) => a - b), firstWildcard, any };
 }
 
 /** `b` when it is a position before `a` (-1 meaning none), else `a`. */
@@ -50,10 +54,13 @@ export function lookupHost(index: HostIndex, host: string): number {
   const wildcard = index.wildcard;
   if (wildcard === null || (best >= 0 && best < index.firstWildcard)) return best;
   // Gateway API: `*.example.com` matches one or more labels in front of `.example.com`, never the suffix
-  // alone, so a matching suffix starts at a dot that is not the host's first character. Every such dot is
-  // tried; a host has few of them.
-  for (let dot = host.indexOf('.', 1); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-    best = earlier(best, wildcard.get(host.slice(dot)));
+  // alone, so a matching suffix is shorter than the host and starts at a dot. Only the suffix lengths the
+  // config has are tried, so a Host with many dots costs no more than the config's wildcards.
+  const lengths = index.wildcardLengths;
+  for (let i = 0; i < lengths.length; i++) {
+    const start = host.length - lengths[i];
+    if (start < 1) break;
+    if (host.charCodeAt(start) === 46 /* . */) best = earlier(best, wildcard.get(host.slice(start)));
   }
   return best;
 }
