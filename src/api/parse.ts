@@ -37,6 +37,20 @@ export function parseManifests(text: string, file: string, cache: ParseCache = n
   const results = cache.update(text, file, (document) => parseDocument(document, file));
   // Directives and `...` markers change how the stream splits; such a stream is parsed whole.
   if (results === null) return parseStream(text, file, 1);
+  return flatten(results);
+}
+
+/**
+ * parseManifests for a file's UTF-8 bytes (`bytes[0, length)`, which the caller may reuse afterwards): with
+ * a cache, only the documents an edit touched are decoded at all.
+ */
+export function parseManifestBytes(bytes: Buffer, length: number, file: string, cache: ParseCache = new ParseCache()): ParseResult {
+  const results = cache.updateBytes(bytes, length, file, (document) => parseDocument(document, file));
+  if (results === null) return parseStream(bytes.toString('utf8', 0, length), file, 1);
+  return flatten(results);
+}
+
+function flatten(results: readonly ParseResult[]): ParseResult {
   const objects: KubeObject[] = [];
   const rejected: Rejection[] = [];
   for (const result of results) {

@@ -3,7 +3,7 @@
 import { Buffer } from 'node:buffer';
 import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseManifests, type ParseCache, type ParseResult } from '../api/parse.ts';
+import { parseManifestBytes, type ParseCache, type ParseResult } from '../api/parse.ts';
 
 export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 
@@ -96,29 +96,42 @@ async function walk(dir: string, ino: number, listing: TreeListing, seenFiles: S
 
 /**
  * Reads and parses one file; a file that cannot be read becomes one rejection. With the file's ParseCache,
- * only the documents that changed since its last read are parsed.
+ * only the documents that changed since its last read are decoded and parsed.
  */
 export async function readManifestFile(path: string, cache?: ParseCache): Promise<ParseResult> {
-  let text: string;
+  // A buffer of the pool is this call's alone until it is given back (reads of several files may overlap).
+  let buffer = spare.pop() ?? Buffer.alloc(0);
   try {
-    text = await readText(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    return { objects: [], rejected: [{ where: `${path}:1`, reason: `cannot read file (${code}); its objects are not loaded` }] };
+    let length: number;
+    try {
+      ({ buffer, length } = await readBytes(path, buffer));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      return { objects: [], rejected: [{ where: `${path}:1`, reason: `cannot read file (${code}); its objects are not loaded` }] };
+    }
+    return parseManifestBytes(buffer, length, path, cache);
+  } finally {
+    spare.push(buffer);
   }
-  return parseManifests(text, path, cache);
 }
 
 /**
- * The file as UTF-8 text, read with one read call of its size (and one more to see the end): fs.readFile
- * reads in 512 KiB steps, each a trip to the thread pool, and took 15-25 ms for a 3.3 MB file where this
- * takes 2-3 ms. A file that grows meanwhile is still read to its end.
+ * Read buffers, reused from one read to the next and grown to the largest file: a new 3.3 MB buffer per read
+ * of a large file was garbage that only a full collection reclaims, and the process grew by it with every
+ * edit. One per read in flight at a time; the cache copies what it keeps, so a buffer is free after parsing.
  */
-async function readText(path: string): Promise<string> {
+const spare: Buffer[] = [];
+
+/**
+ * Reads the file into `buffer` (or a bigger one) with one read call of its size (and one more to see the
+ * end): fs.readFile reads in 512 KiB steps, each a trip to the thread pool, and took 15-25 ms for a 3.3 MB
+ * file where this takes 2-3 ms. A file that grows meanwhile is still read to its end.
+ */
+async function readBytes(path: string, buffer: Buffer): Promise<{ buffer: Buffer; length: number }> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
-    let buffer = Buffer.allocUnsafe(size + 1);
+    if (buffer.length < size + 1) buffer = Buffer.allocUnsafe(size + 1);
     let length = 0;
     for (;;) {
       if (length === buffer.length) {
@@ -130,7 +143,7 @@ async function readText(path: string): Promise<string> {
       if (bytesRead === 0) break;
       length += bytesRead;
     }
-    return buffer.toString('utf8', 0, length);
+    return { buffer, length };
   } finally {
     await handle.close();
   }
