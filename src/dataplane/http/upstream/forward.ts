@@ -62,6 +62,15 @@ function onRetry(p: ProxyRequest): void {
   p.retryNow();
 }
 
+/** The answer's headers with the backend's own Access-Control-* headers replaced by the filter's. */
+function replaceCORSHeaders(headers: string[], cors: string[]): string[] {
+  const out: string[] = [];
+  // Names arrive as the backend wrote them.
+  for (let i = 0; i < headers.length; i += 2) if (!isCORSResponseHeader(headers[i].toLowerCase())) out.push(headers[i], headers[i + 1]);
+  for (const h of cors) out.push(h);
+  return out;
+}
+
 /** Whether the request carries a body to stream upstream (RFC 9112 §6.3). */
 export function hasBody(req: IncomingMessage): boolean {
   // HTTP/2: a request without body ends its stream with its headers.
@@ -185,10 +194,7 @@ export class ProxyRequest implements UpstreamHandler {
     if (this.dropped !== null && this.dropped.has(controller)) return;
     if (this.retry !== null && this.retry.codes.has(statusCode) && this.retryLater(controller, null)) return;
     let list = headers;
-    if (this.corsHeaders !== null) {
-      list = list.filter((_, i) => (i % 2 === 0 ? !isCORSResponseHeader(list[i]) : !isCORSResponseHeader(list[i - 1])));
-      for (const h of this.corsHeaders) list.push(h);
-    }
+    if (this.corsHeaders !== null) list = replaceCORSHeaders(list, this.corsHeaders);
     if (this.ruleFilters?.responseHeaders) list = applyHeaderEdits(this.ruleFilters.responseHeaders, list);
     if (this.backendFilters?.responseHeaders) list = applyHeaderEdits(this.backendFilters.responseHeaders, list);
     // The port closed or changed protocol while this request was in flight: do not keep its connection.
