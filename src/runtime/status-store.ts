@@ -156,6 +156,11 @@ export function transitionTimes(
   return times;
 }
 
+/** The key of the recorded map: the object's key (objectKey()). */
+function statusKey(s: ObjectStatus): string {
+  return s.namespace ? `${s.kind}/${s.namespace}/${s.name}` : `${s.kind}/${s.name}`;
+}
+
 /** One object's entry in the recorded map; updated in place each reconcile. */
 interface RecordedEntry extends RecordedStatus {
   status: ObjectStatus['status'];
@@ -173,7 +178,7 @@ interface RecordedEntry extends RecordedStatus {
 export function recordStatuses(statuses: readonly ObjectStatus[], recorded: Map<string, RecordedEntry>, now: string, seen: number): void {
   let distinct = 0;
   for (const s of statuses) {
-    const key = s.namespace ? `${s.kind}/${s.namespace}/${s.name}` : `${s.kind}/${s.name}`;
+    const key = statusKey(s);
     const entry = recorded.get(key);
     if (entry === undefined) {
       recorded.set(key, { status: s.status, times: transitionTimes(s.kind, s.status, undefined, now), seen });
@@ -244,6 +249,8 @@ export class StatusStore {
   readonly #recorded = new Map<string, RecordedEntry>();
   #records = 0;
   #snapshot: Snapshot | null = null;
+  /** The statuses of the latest record, to find what the next one changed. */
+  #statuses: readonly ObjectStatus[] | null = null;
   /** The List of the latest record, built on the first list() after it. */
   #list: StatusList | null = null;
   readonly #clock: () => Date;
@@ -256,10 +263,38 @@ export class StatusStore {
   record(snapshot: Snapshot, result: TranslateResult): void {
     const now = this.#clock().toISOString().replace(/\.\d{3}Z$/, 'Z');
     this.#records += 1;
-    recordStatuses(result.statuses, this.#recorded, now, this.#records);
+    if (!this.#recordChanges(result.statuses, now)) recordStatuses(result.statuses, this.#recorded, now, this.#records);
+    this.#statuses = result.statuses;
     this.#snapshot = snapshot;
     // Dropping the old List releases the previous reconcile's copies.
     this.#list = null;
+  }
+
+  /**
+   * The common reconcile: the same objects as last time, in the same order, most with the very same status
+   * object (translate reuses them). Only the statuses that are new objects are looked at; false (nothing
+   * recorded yet) when objects came, went or moved, for recordStatuses to do the whole list.
+   */
+  #recordChanges(statuses: readonly ObjectStatus[], now: string): boolean {
+    const last = this.#statuses;
+    if (last === null || last.length !== statuses.length) return false;
+    const changed: ObjectStatus[] = [];
+    for (let i = 0; i < statuses.length; i++) {
+      const s = statuses[i];
+      const before = last[i];
+      if (s === before) continue;
+      if (s.kind !== before.kind || s.name !== before.name || s.namespace !== before.namespace) return false;
+      changed.push(s);
+    }
+    const entries = changed.map((s) => this.#recorded.get(statusKey(s)));
+    if (entries.some((e) => e === undefined)) return false;
+    for (let i = 0; i < changed.length; i++) {
+      const entry = entries[i]!;
+      const s = changed[i];
+      if (entry.status !== s.status) entry.times = transitionTimes(s.kind, s.status, entry, now);
+      entry.status = s.status;
+    }
+    return true;
   }
 
   /** Records and returns the List at once (for `onramp check`, which prints it). */
