@@ -1,9 +1,9 @@
 // Config (the IR) → the tables the hot path walks. Runs in apply(), never per request.
 //
-// Incremental: translate hands out the very same IR objects for routes that did not change, so a virtual
-// host whose rules are the same objects as in the config that serves now is reused as it is (rules, lookup
-// index and all), and in a virtual host that changed only the rules that are new objects are compiled. A
-// one-route change at 10,000 routes compiles one route and indexes one virtual host.
+// Incremental (http/vhost-index.ts): a virtual host whose rules are the same as in the config that serves
+// now (the same IR objects, as translate hands them out for unchanged routes, or equal data) is reused as it
+// is, rule index included; in a virtual host that changed only the changed rules are compiled. A one-route
+// change at 10,000 routes compiles one route and indexes one virtual host.
 import type {
   BackendConfig,
   Config,
@@ -12,7 +12,6 @@ import type {
   ListenerConfig,
   PortConfig,
   RouteRuleConfig,
-  VirtualHostConfig,
 } from '../config/types.ts';
 import type { Logger } from '../log.ts';
 import { directAnswer } from './errors.ts';
@@ -21,7 +20,6 @@ import { compileHost } from './hostname.ts';
 import type { HostMatcher } from './hostname.ts';
 import { buildHostIndex } from './http/host-index.ts';
 import type { HostIndex } from './http/host-index.ts';
-import { buildRuleIndex } from './http/rule-index.ts';
 import type { RuleIndex } from './http/rule-index.ts';
 import { compileCORS } from './http/filters/cors.ts';
 import type { CompiledCORS } from './http/filters/cors.ts';
@@ -38,6 +36,8 @@ import type { CompiledMirror } from './http/upstream/mirror.ts';
 import { endpointKey, poolKey } from './http/upstream/pools.ts';
 import { compileRetry } from './http/upstream/retry.ts';
 import type { CompiledRetry } from './http/upstream/retry.ts';
+import { buildVirtualHost } from './http/vhost-index.ts';
+import type { VirtualHostBuild } from './http/vhost-index.ts';
 import type { EndpointPools, UpstreamPool } from './http/upstream/pools.ts';
 import { compilePortTLS } from './tls/contexts.ts';
 import type { PortTLS, SecureContextCache } from './tls/contexts.ts';
@@ -138,17 +138,6 @@ export interface CompiledConfig {
   endpointKeys: Set<string>;
   /** What each virtual host was compiled from; the next compileConfig reuses what did not change. */
   builds: VirtualHostBuilds;
-}
-
-/** A compiled virtual host with the IR rules it was made from. */
-interface VirtualHostBuild {
-  /** The IR rules, the same objects as in the config, in its order. */
-  source: readonly RouteRuleConfig[];
-  /** `source[i]` compiled, or null when it does not compile. */
-  compiled: readonly (CompiledRule | null)[];
-  vhost: CompiledVirtualHost;
-  /** The pool keys of every endpoint its rules name. */
-  pools: readonly string[];
 }
 
 /** Builds by `port key, listener name, scheme, hostname`. */
@@ -357,48 +346,28 @@ function addMirrorPools(f: CompiledFilters | null, keys: Set<string>): void {
   for (const m of f.mirrors) for (const e of m.endpoints) keys.add(e.poolKey);
 }
 
-function sameRules(a: readonly RouteRuleConfig[], b: readonly RouteRuleConfig[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function compileVirtualHost(l: ListenerConfig, vh: VirtualHostConfig, previous: VirtualHostBuild | undefined, c: Compilation): VirtualHostBuild {
-  if (previous !== undefined && sameRules(previous.source, vh.rules)) return previous;
-  // Rules that are the same IR objects as in the serving config keep their compiled form (and its state).
-  const reusable = new Map<RouteRuleConfig, CompiledRule | null>();
-  if (previous !== undefined) for (let i = 0; i < previous.source.length; i++) reusable.set(previous.source[i], previous.compiled[i]);
-  c.keys = new Set();
-  const compiled: (CompiledRule | null)[] = [];
-  const rules: CompiledRule[] = [];
-  for (let i = 0; i < vh.rules.length; i++) {
-    const r = vh.rules[i];
-    let rule = reusable.get(r);
-    if (rule !== undefined) {
-      if (rule !== null) addRulePools(rule, c.keys);
-    } else {
-      try {
-        rule = compileRule(r, l.scheme, c);
-      } catch (err) {
-        // A rule whose regular expression RE2 rejects cannot match anything; the others still serve.
-        c.deps.logger.error(
-          { listener: l.name, route: r.route, rule: r.ruleIndex, error: (err as Error).message },
-          'rule left out: it does not compile',
-        );
-        rule = null;
-      }
-    }
-    compiled.push(rule);
-    if (rule !== null) rules.push(rule);
+/** Compiles a rule of a listener; null (and a log line) when it does not compile. */
+function compileOrLog(r: RouteRuleConfig, l: ListenerConfig, c: Compilation, keys: Set<string>): CompiledRule | null {
+  c.keys = keys;
+  try {
+    return compileRule(r, l.scheme, c);
+  } catch (err) {
+    // A rule whose regular expression RE2 rejects cannot match anything; the others still serve.
+    c.deps.logger.error(
+      { listener: l.name, route: r.route, rule: r.ruleIndex, error: (err as Error).message },
+      'rule left out: it does not compile',
+    );
+    return null;
   }
-  const vhost: CompiledVirtualHost = { host: compileHost(vh.hostname), rules, index: buildRuleIndex(rules) };
-  return { source: vh.rules, compiled, vhost, pools: [...c.keys] };
 }
 
 function compileListener(p: PortConfig, l: ListenerConfig, c: Compilation, builds: Map<string, VirtualHostBuild>, all: Set<string>): CompiledListener {
   const virtualHosts = l.virtualHosts.map((vh) => {
     const key = `${p.key} ${l.name} ${l.scheme} ${vh.hostname}`;
-    const build = compileVirtualHost(l, vh, c.deps.previous?.get(key), c);
+    const build = buildVirtualHost(vh, c.deps.previous?.get(key), {
+      compile: (r, keys) => compileOrLog(r, l, c, keys),
+      addPools: addRulePools,
+    });
     builds.set(key, build);
     for (const k of build.pools) all.add(k);
     return build.vhost;

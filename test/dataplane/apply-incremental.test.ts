@@ -1,6 +1,6 @@
-// apply() with configs that share IR objects, as translate hands them out for unchanged routes: what
-// changed is served at once, what did not keeps serving (and keeps its compiled form), and endpoints that
-// left and came back get an open pool again.
+// apply() with configs that share IR objects, as translate hands them out for unchanged routes, or equal
+// data (a config sent to a worker as JSON): what changed is served at once, what did not keeps serving (and
+// keeps its compiled form), and endpoints that left and came back get an open pool again.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +9,7 @@ import { compileConfig } from '../../src/dataplane/compile.ts';
 import type { CompileDeps } from '../../src/dataplane/compile.ts';
 import { createDataPlane } from '../../src/dataplane/index.ts';
 import { EndpointPools } from '../../src/dataplane/http/upstream/pools.ts';
+import { sameData } from '../../src/dataplane/http/vhost-index.ts';
 import { SecureContextCache } from '../../src/dataplane/tls/contexts.ts';
 import { silentLogger } from '../../src/log.ts';
 import { backend, config, forward, listener, port, rule, vhost } from './builder.ts';
@@ -115,5 +116,35 @@ describe('incremental apply', () => {
     } finally {
       await pools.close();
     }
+  });
+
+  it('reuses them as well for a config that arrives as JSON (equal data, all new objects)', async () => {
+    const pools = new EndpointPools(silentLogger);
+    const deps: CompileDeps = { pools, contexts: new SecureContextCache(silentLogger), logger: silentLogger };
+    const viaJson = (c: Config): Config => JSON.parse(JSON.stringify(c)) as Config;
+    try {
+      const first = compileConfig(make(rules), deps);
+      const changed = rules.map((r) => [...r]);
+      changed[2][0] = rule(to('b'), { path: '/r0', route: 'ns/h2-r0' });
+      const second = compileConfig(viaJson(make(changed)), { ...deps, previous: first.builds });
+      const vhosts = (c: typeof first) => c.ports.get(`${ADDRESS}:${p}`)!.listeners[0].virtualHosts;
+      const [a, b] = [vhosts(first), vhosts(second)];
+      assert.equal(b[0], a[0]);
+      assert.equal(b[1], a[1]);
+      assert.notEqual(b[2], a[2]);
+      assert.equal(b[2].rules.filter((r) => a[2].rules.includes(r)).length, RULES - 1);
+    } finally {
+      await pools.close();
+    }
+  });
+
+  it('compares IR data by value, whatever the order of object keys', () => {
+    assert.ok(sameData({ a: 1, b: [1, { c: null }] }, { b: [1, { c: null }], a: 1 }));
+    assert.ok(!sameData({ a: 1, b: [1, { c: null }] }, { a: 1, b: [1, { c: 0 }] }));
+    assert.ok(!sameData({ a: undefined }, {}));
+    assert.ok(!sameData({}, { a: undefined }));
+    assert.ok(!sameData([1], { 0: 1 }));
+    assert.ok(!sameData([1, 2], [1]));
+    assert.ok(!sameData(null, {}));
   });
 });
