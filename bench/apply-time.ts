@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { snapshotFromObjects } from '../src/api/snapshot.ts';
 import type { KubeObject } from '../src/api/types.ts';
+import type { Config } from '../src/config/types.ts';
 import { createDataPlane } from '../src/dataplane/index.ts';
 import { compileConfig } from '../src/dataplane/compile.ts';
 import { EndpointPools } from '../src/dataplane/http/upstream/pools.ts';
@@ -52,8 +53,14 @@ try {
   const coldMs = performance.now() - t0;
 
   // One-route changes: route k gets a new PathPrefix; every other object stays the same object.
+  // Then the same change once more as a worker of `onramp run --workers N` gets it: a JSON copy, all new
+  // objects, to a second data plane that serves the previous config from a JSON copy too.
   const changeMs: number[] = [];
   const translateMs: number[] = [];
+  const jsonMs: number[] = [];
+  const worker = createDataPlane();
+  const viaJson = (c: Config): Config => JSON.parse(JSON.stringify(c)) as Config;
+  await worker.apply(viaJson(config));
   for (let j = 0; j < changes; j++) {
     const k = Math.floor(((j + 0.5) * routes) / changes);
     const r = scaleRouteOf(k, options);
@@ -65,7 +72,12 @@ try {
     await dataPlane.apply(next);
     changeMs.push(performance.now() - c1);
     translateMs.push(c1 - c0);
+    const copy = viaJson(next);
+    const w0 = performance.now();
+    await worker.apply(copy);
+    jsonMs.push(performance.now() - w0);
   }
+  await worker.close();
 
   // The compiled tables on their own: the heap with and without one more compiled copy of the config.
   const last = scaleRouteOf(routes - 1, options);
@@ -91,6 +103,7 @@ try {
         [`apply() of ${routes} routes (${layout}), cold`, fmtMs(coldMs)],
         [`apply() after a one-route change (median of ${changes})`, fmtMs(median(changeMs))],
         ['apply() after a one-route change (max)', fmtMs(Math.max(...changeMs))],
+        ['apply() of a JSON copy after a one-route change, as a worker gets it (median)', fmtMs(median(jsonMs))],
         ['translate() of a one-route change (median)', fmtMs(median(translateMs))],
         [`heap held by the compiled tables${gc ? '' : ' (run with --expose-gc)'}`, `${((heapAfter - heapBefore) / 1048576).toFixed(1)} MB`],
         ['route lookups/s for the last route', Math.round(lookupsPerSecond).toLocaleString('en-US')],
