@@ -78,6 +78,15 @@ interface ConnectionOptions {
 }
 
 function connectionOptions(value: string, into: ConnectionOptions): void {
+  // The usual values, without splitting a list.
+  if (value.length === 10 && value.toLowerCase() === 'keep-alive') {
+    into.keepAlive = true;
+    return;
+  }
+  if (value.length === 5 && value.toLowerCase() === 'close') {
+    into.close = true;
+    return;
+  }
   for (const t of value.split(',')) {
     const token = t.trim().toLowerCase();
     if (token === 'close') into.close = true;
