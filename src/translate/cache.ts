@@ -49,16 +49,60 @@ export function cachedBackendIndex(
 }
 
 /**
- * compileRoute depends only on the route and the backend index (not on Gateways, listeners or namespaces:
- * attachment is computed per call in routestatus.ts), so the compiled route is reused while both are the
- * same objects.
+ * compileRoute depends only on the route and on what it looked up in the backend index (not on Gateways,
+ * listeners or namespaces: attachment is parents-cache.ts), so the compiled route is reused while the route
+ * is the same object and the index is the same, or gives the same answers to those lookups: the same
+ * ReferenceGrants, and for each Service the route looked up, the same Service and EndpointSlice objects. A
+ * change to one Service or EndpointSlice then recompiles only the routes that use it, and every other route
+ * keeps its compiled route and with it the same IR objects.
  */
-const compiledRoutes = new WeakMap<HTTPRoute, { index: BackendIndex; compiled: CompiledRoute }>();
+interface CompiledEntry {
+  index: BackendIndex;
+  compiled: CompiledRoute;
+  /** `namespace/name` of every Service the compilation looked up (its EndpointSlices too). */
+  services: string[];
+}
+
+const compiledRoutes = new WeakMap<HTTPRoute, CompiledEntry>();
+
+/** The index, recording the Services looked up through it. */
+function recording(index: BackendIndex, services: Set<string>): BackendIndex {
+  return {
+    service: (namespace, name) => {
+      services.add(`${namespace}/${name}`);
+      return index.service(namespace, name);
+    },
+    slices: (namespace, name) => {
+      services.add(`${namespace}/${name}`);
+      return index.slices(namespace, name);
+    },
+    grants: index.grants,
+  };
+}
+
+/** Whether `index` answers every lookup of the entry's compilation as the entry's own index did. */
+function sameAnswers(entry: CompiledEntry, index: BackendIndex): boolean {
+  const old = entry.index;
+  if (!sameElements(old.grants, index.grants)) return false;
+  for (const key of entry.services) {
+    const slash = key.indexOf('/');
+    const namespace = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    if (old.service(namespace, name) !== index.service(namespace, name)) return false;
+    if (!sameElements(old.slices(namespace, name), index.slices(namespace, name))) return false;
+  }
+  return true;
+}
 
 export function cachedCompileRoute(route: HTTPRoute, index: BackendIndex): CompiledRoute {
   const hit = compiledRoutes.get(route);
   if (hit && hit.index === index) return hit.compiled;
-  const compiled = compileRoute(route, index);
-  compiledRoutes.set(route, { index, compiled });
+  if (hit && sameAnswers(hit, index)) {
+    hit.index = index;
+    return hit.compiled;
+  }
+  const services = new Set<string>();
+  const compiled = compileRoute(route, recording(index, services));
+  compiledRoutes.set(route, { index, compiled, services: [...services] });
   return compiled;
 }

@@ -164,3 +164,34 @@ test('a one-route change hands out the same IR and status objects for everything
     assert.equal(same, st.name !== changedName, `status of ${st.name}`);
   }
 });
+
+test('a change to one Service recompiles only the routes that use it', () => {
+  const before = snapshotFromObjects(objects());
+  const a = translate(before, options);
+  const after = {
+    ...before,
+    services: before.services.map((svc) => {
+      if (svc.metadata.name !== 'other' || svc.metadata.namespace !== 'team-a') return svc;
+      const copy = structuredClone(svc);
+      (copy as unknown as { spec: { ports: { port: number }[] } }).spec.ports[0].port = 81;
+      return copy;
+    }),
+  };
+  const b = translate(after, options);
+  assert.deepEqual(b, translate(structuredClone(after), options));
+  const rules = (r: TranslateResult): Map<string, RouteRuleConfig> => {
+    const out = new Map<string, RouteRuleConfig>();
+    for (const v of rulesOf(r).values()) for (const rule of v.rules) out.set(`${rule.route}#${rule.ruleIndex}#${JSON.stringify(rule.match)}`, rule);
+    return out;
+  };
+  const ra = rules(a);
+  const rb = rules(translate(after, options));
+  let changed = 0;
+  for (const [key, rule] of rb) {
+    // Routes of team-a with a second rule (every sixth) send it to team-a's Service `other`.
+    const usesIt = key.startsWith('team-a/') && Number(key.slice('team-a/r'.length, 'team-a/r'.length + 4)) % 6 === 0;
+    assert.equal(rule === ra.get(key), !usesIt, key);
+    if (usesIt) changed++;
+  }
+  assert.ok(changed > 0);
+});
