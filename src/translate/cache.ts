@@ -63,7 +63,22 @@ interface CompiledEntry {
   services: string[];
 }
 
-const compiledRoutes = new WeakMap<HTTPRoute, CompiledEntry>();
+/**
+ * By the route's spec object. A source hands out a shallow copy of an unchanged object when only its origin
+ * moved (lines added above it in its file): the copy shares spec and metadata with the object before, and
+ * compileRoute reads nothing else but kind and apiVersion, so the compiled route (and everything made from
+ * it downstream) is kept for it too.
+ */
+const compiledRoutes = new WeakMap<object, CompiledEntry>();
+
+function cacheKey(route: HTTPRoute): object {
+  const spec = route.spec as unknown;
+  return spec !== null && typeof spec === 'object' ? spec : route;
+}
+
+function sameRoute(a: HTTPRoute, b: HTTPRoute): boolean {
+  return a === b || (a.metadata === b.metadata && a.spec === b.spec && a.kind === b.kind && a.apiVersion === b.apiVersion);
+}
 
 /** The index, recording the Services looked up through it. */
 function recording(index: BackendIndex, services: Set<string>): BackendIndex {
@@ -95,14 +110,17 @@ function sameAnswers(entry: CompiledEntry, index: BackendIndex): boolean {
 }
 
 export function cachedCompileRoute(route: HTTPRoute, index: BackendIndex): CompiledRoute {
-  const hit = compiledRoutes.get(route);
-  if (hit && hit.index === index) return hit.compiled;
-  if (hit && sameAnswers(hit, index)) {
-    hit.index = index;
-    return hit.compiled;
+  const key = cacheKey(route);
+  const hit = compiledRoutes.get(key);
+  if (hit && sameRoute(hit.compiled.route, route)) {
+    if (hit.index === index) return hit.compiled;
+    if (sameAnswers(hit, index)) {
+      hit.index = index;
+      return hit.compiled;
+    }
   }
   const services = new Set<string>();
   const compiled = compileRoute(route, recording(index, services));
-  compiledRoutes.set(route, { index, compiled, services: [...services] });
+  compiledRoutes.set(key, { index, compiled, services: [...services] });
   return compiled;
 }

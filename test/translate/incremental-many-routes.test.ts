@@ -195,3 +195,16 @@ test('a change to one Service recompiles only the routes that use it', () => {
   }
   assert.ok(changed > 0);
 });
+
+test('routes that only moved in their file (a new origin, the same spec and metadata) keep every IR and status object', () => {
+  const before = snapshotFromObjects(objects());
+  const a = translate(before, options);
+  // What a source hands out when lines were added above the routes: shallow copies with another origin.
+  const moved = before.httpRoutes.map((r, i) => ({ ...r, origin: { file: 'routes.yaml', line: 1000 + i } }));
+  const after = { ...before, httpRoutes: moved };
+  const b = translate(after, options);
+  assert.equal(b.config, a.config);
+  assert.deepEqual(b.statuses, a.statuses);
+  for (let i = 0; i < a.statuses.length; i++) if (a.statuses[i].kind === 'HTTPRoute') assert.equal(b.statuses[i], a.statuses[i]);
+  assert.deepEqual(b, translate(structuredClone(after), options));
+});
