@@ -4,7 +4,7 @@
 // connection to one of the workers accepting on it), so the data plane's listen() calls work unchanged.
 import cluster from 'node:cluster';
 import { subscribe } from 'node:diagnostics_channel';
-import type { Config } from '../config/types.ts';
+import { decodeConfig, type VirtualHostTable } from './config-wire.ts';
 import { createDataPlane } from '../dataplane/index.ts';
 import { createLogger, LOG_LEVELS } from '../log.ts';
 import type { AppliedMessage, ConfigMessage, FromWorker } from './worker-protocol.ts';
@@ -33,12 +33,23 @@ function startWorker(): void {
     });
   };
 
+  // The virtual hosts of the last config decoded: the primary refers to them instead of sending them again.
+  let table: VirtualHostTable = new Map();
+
   // The primary sends a config only when the previous one is answered, so applies never pile up here.
   const apply = async (message: ConfigMessage): Promise<void> => {
     let reply: AppliedMessage;
     try {
-      const config = JSON.parse(message.json) as Config;
-      const report = await dataPlane.apply(config);
+      let decoded;
+      try {
+        decoded = decodeConfig(message.json, table);
+      } catch (err) {
+        // Out of step with the primary: forget everything; after this error it sends the next config whole.
+        table = new Map();
+        throw err;
+      }
+      table = decoded.table;
+      const report = await dataPlane.apply(decoded.config);
       reply = { type: 'applied', seq: message.seq, report, error: null, connections };
     } catch (err) {
       // A config the data plane refuses leaves the previous one serving, as in one process.

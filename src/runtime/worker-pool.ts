@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.ts';
 import type { ApplyReport, DataPlane } from '../dataplane/types.ts';
 import type { Logger } from '../log.ts';
+import { ConfigEncoder } from './config-wire.ts';
 import { mergeApplyReports } from './merge-reports.ts';
 import { WORKER_LOG_LEVEL_ENV } from './worker-env.ts';
 import type { ToWorker } from './worker-protocol.ts';
@@ -43,6 +44,11 @@ interface Slot {
   report: ApplyReport | null;
   error: string | null;
   connections: number;
+  /**
+   * The virtual hosts (config-wire.ts numbers) of the last config sent to this worker, which it holds once
+   * it has decoded that config; null when it may hold none (new, or it reported an error).
+   */
+  known: Set<number> | null;
 }
 
 /** An apply() waiting for every worker to answer its config (or a newer one). */
@@ -74,9 +80,11 @@ export class WorkerPool implements DataPlane {
   readonly #waiters = new Set<Waiter>();
   readonly #restartTimers = new Set<NodeJS.Timeout>();
   /** The newest config, sent to every worker (and to replacements at once). */
-  #latest: { seq: number; json: string } | null = null;
+  #latest: { seq: number; config: Config } | null = null;
   /** The newest config every worker applied; replacements fall back to it if the latest keeps crashing them. */
-  #good: { seq: number; json: string } | null = null;
+  #good: { seq: number; config: Config } | null = null;
+  /** Writes each config for each worker with references to the virtual hosts it already holds. */
+  readonly #encoder = new ConfigEncoder();
   #seq = 0;
   /** Workers that exited while applying the latest config. */
   #crashesOnLatest = 0;
@@ -110,8 +118,8 @@ export class WorkerPool implements DataPlane {
 
   apply(config: Config): Promise<ApplyReport> {
     if (this.#closing) return Promise.reject(new Error('the worker pool is closed'));
-    // Serialized once; every worker receives the same string.
-    this.#latest = { seq: ++this.#seq, json: JSON.stringify(config) };
+    // Serialized per worker when it is sent, with only what that worker does not hold yet written out.
+    this.#latest = { seq: ++this.#seq, config };
     this.#crashesOnLatest = 0;
     const done = new Promise<ApplyReport>((resolve, reject) => this.#waiters.add({ seq: this.#latest!.seq, resolve, reject }));
     for (const slot of this.#slots.values()) this.#pump(slot);
@@ -161,6 +169,7 @@ export class WorkerPool implements DataPlane {
       report: null,
       error: null,
       connections: 0,
+      known: null,
     };
     this.#slots.set(worker.id, slot);
     this.#logger.info({ worker: worker.id, pid: slot.pid }, 'worker started');
@@ -186,6 +195,8 @@ export class WorkerPool implements DataPlane {
         slot.report = message.report;
         slot.error = message.error;
         slot.connections = message.connections;
+        // After an error the worker may have dropped what it held: the next config goes out whole.
+        if (message.error !== null) slot.known = null;
         if (message.error !== null) this.#logger.error({ worker: worker.id, seq: message.seq, error: message.error }, 'a worker could not apply the config');
         this.#pump(slot);
         this.#settle();
@@ -222,7 +233,11 @@ export class WorkerPool implements DataPlane {
     const latest = this.#latest;
     if (!slot.ready || slot.applying !== null || latest === null || slot.answered >= latest.seq) return;
     slot.applying = latest.seq;
-    this.#send(slot, { type: 'config', seq: latest.seq, json: latest.json });
+    const { json, ids } = this.#encoder.encode(latest.config, slot.known);
+    // The worker handles messages in order and answers each before it gets the next: once it has this one,
+    // it holds exactly these virtual hosts.
+    slot.known = ids;
+    this.#send(slot, { type: 'config', seq: latest.seq, json });
   }
 
   #send(slot: Slot, message: ToWorker): void {

@@ -1,10 +1,11 @@
 // The messages between the primary and its worker processes (`onramp run --workers N`). The primary owns
 // everything that is not traffic; a worker only applies the configs it is sent and reports what its data
 // plane did. Messages travel over the cluster IPC channel with the `advanced` (structured clone)
-// serialization, so the config goes as one JSON string that the primary serializes once per config.
+// serialization; the config goes as one JSON string in which the virtual hosts the worker already holds are
+// references (config-wire.ts).
 import type { ApplyReport } from '../dataplane/types.ts';
 
-/** Primary → worker: serve this config (`json` is a serialized Config; `seq` grows with every config). */
+/** Primary → worker: serve this config (`json` is a Config as config-wire.ts writes it; `seq` grows with every config). */
 export interface ConfigMessage {
   type: 'config';
   seq: number;
