@@ -65,7 +65,8 @@ function endpointsOf(index: BackendIndex, namespace: string, service: Service, p
       }
     }
   }
-  return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port));
+  // A copy without the spare room of an array grown by push: backends live as long as their routes.
+  return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port)).slice();
 }
 
 /** Resolves one backendRef of a route in `routeNamespace`; weight and filters are the caller's. */

@@ -14,7 +14,7 @@ import {
   routeUnresolvedRefs,
 } from './conditions.ts';
 import type { GatewayState } from './gateway.ts';
-import type { CompiledRoute } from './httproute.ts';
+import { exact, type CompiledRoute } from './httproute.ts';
 import { GATEWAY_GROUP, type ListenerState } from './listeners.ts';
 import type { ServedListener } from './routing.ts';
 import type { RouteParentStatus } from './types.ts';
@@ -44,7 +44,7 @@ export function parentGatewayKeys(route: HTTPRoute): string[] {
     const ref = normalizeParentRef(raw, routeNamespace);
     if (ref.group === GATEWAY_GROUP && ref.kind === 'Gateway') keys.push(`${ref.namespace}/${ref.name}`);
   }
-  return keys;
+  return exact(keys);
 }
 
 /** The parents of one route. Pure: reads the route, the Gateways' listeners and namespace labels only. */
@@ -85,9 +85,10 @@ export function routeParents(
         attached.push({ gateway: gw.key, listener: gw.listeners.indexOf(state), hostnames });
       }
     }
-    parents.push({ parentRef: ref, controllerName, conditions });
+    parents.push({ parentRef: ref, controllerName, conditions: exact(conditions) });
   }
-  return { parents, attached };
+  // Kept as long as the route is unchanged (parents-cache.ts): without the spare room of arrays grown by push.
+  return { parents: exact(parents), attached: exact(attached) };
 }
 
 /**
