@@ -150,7 +150,9 @@ class Reader {
       if (i < this.#raw.length && this.#indent[i] > n) unsure();
     }
     this.#at = i;
-    return seq;
+    // Without the spare room of an array grown by push (17 elements): parsed objects live as long as they
+    // are served, and most of their lists hold one or two items.
+    return seq.slice();
   }
 
   /**
