@@ -113,6 +113,8 @@ interface ListenerBuild {
   routes: ServedListener['routes'];
   entries: Entry[][];
   hosts: Map<string, HostBuild>;
+  /** For each hostname, the positions of the routes whose entries it gathered, in order. */
+  positions: Map<string, number[]>;
   vhosts: VirtualHostConfig[];
   /** The ListenerConfig on each address. */
   configs: Map<string, ListenerConfig>;
@@ -147,10 +149,74 @@ function servedEarlierInRun(routes: ServedListener['routes'], from: number, i: n
   return false;
 }
 
+/** A route alone in its run (not attached twice to the listener): its hostnames are its own to gather. */
+function alone(routes: ServedListener['routes'], i: number): boolean {
+  const route = routes[i].route;
+  return routes[i - 1]?.route !== route && routes[i + 1]?.route !== route;
+}
+
+/** More changed positions than this and the listener's hosts are gathered anew (the simple way). */
+const MAX_PATCHED = 64;
+
+/**
+ * The common change: the same number of routes, a few replaced at their positions (each alone in its run,
+ * before and after). Only the hostnames of those routes, old and new, are gathered again, from the positions
+ * kept per hostname; every other virtual host is the previous one. Null when the change is another kind.
+ */
+function patchedHosts(routes: ServedListener['routes'], previous: ListenerBuild, scheme: 'http' | 'https', port: number): ListenerBuild | null {
+  const before = previous.routes;
+  if (before.length !== routes.length) return null;
+  const changed: number[] = [];
+  for (let i = 0; i < routes.length; i++) {
+    if (routes[i].route === before[i].route && routes[i].hostnames === before[i].hostnames) continue;
+    if (changed.length === MAX_PATCHED || !alone(routes, i) || !alone(before, i)) return null;
+    changed.push(i);
+  }
+  const entries = previous.entries.slice();
+  const affected = new Set<string>();
+  for (const i of changed) {
+    if (routes[i].route !== before[i].route) entries[i] = entriesOf(routes[i].route, scheme, port);
+    for (const h of before[i].hostnames) affected.add(h);
+    for (const h of routes[i].hostnames) affected.add(h);
+  }
+  const hosts = new Map(previous.hosts);
+  const positions = new Map(previous.positions);
+  for (const hostname of affected) {
+    const kept = (previous.positions.get(hostname) ?? []).filter((i) => !changed.includes(i));
+    for (const i of changed) if (routes[i].hostnames.includes(hostname)) kept.push(i);
+    kept.sort((a, b) => a - b);
+    if (kept.length === 0) {
+      hosts.delete(hostname);
+      positions.delete(hostname);
+      continue;
+    }
+    const gathered: Entry[] = [];
+    for (const i of kept) for (const e of entries[i]) gathered.push(e);
+    positions.set(hostname, kept);
+    hosts.set(hostname, hostBuild(hostname, gathered, previous.hosts.get(hostname)));
+  }
+  return { routes, entries, hosts, positions, vhosts: orderedVhosts(hosts, previous), configs: new Map() };
+}
+
+/** The virtual host of these gathered entries: the previous one when they are the same entries. */
+function hostBuild(hostname: string, gathered: Entry[], before: HostBuild | undefined): HostBuild {
+  if (before && sameElements(before.gathered, gathered)) return before;
+  return { gathered, vhost: { hostname, rules: [...gathered].sort(byPrecedence).map((e) => e.config) } };
+}
+
+/** The virtual hosts most specific first; the previous array when it holds the same ones. */
+function orderedVhosts(hosts: ReadonlyMap<string, HostBuild>, previous: ListenerBuild | undefined): VirtualHostConfig[] {
+  const vhosts = [...hosts.values()].map((h) => h.vhost).sort((a, b) => compareHostnameSpecificity(a.hostname, b.hostname));
+  return previous && sameElements(previous.vhosts, vhosts) ? previous.vhosts : vhosts;
+}
+
 function virtualHosts(served: ServedListener, scheme: 'http' | 'https', previous: ListenerBuild | undefined): ListenerBuild {
   const routes = served.routes;
   if (previous && sameRoutes(previous.routes, routes)) return { ...previous, configs: new Map() };
+  const patched = previous ? patchedHosts(routes, previous, scheme, served.state.listener.port) : null;
+  if (patched) return patched;
   const gathered = new Map<string, Entry[]>();
+  const positions = new Map<string, number[]>();
   const port = served.state.listener.port;
   const entriesByRoute = new Array<Entry[]>(routes.length);
   // A route's attachments to this listener are pushed one after the other (attachRoute), so a route attached
@@ -168,27 +234,15 @@ function virtualHosts(served: ServedListener, scheme: 'http' | 'https', previous
       if (!hostEntries) {
         hostEntries = [];
         gathered.set(hostname, hostEntries);
+        positions.set(hostname, []);
       }
       for (let k = 0; k < entries.length; k++) hostEntries.push(entries[k]);
+      positions.get(hostname)!.push(i);
     }
   }
   const hosts = new Map<string, HostBuild>();
-  for (const [hostname, entries] of gathered) {
-    const before = previous?.hosts.get(hostname);
-    if (before && sameElements(before.gathered, entries)) {
-      hosts.set(hostname, before);
-      continue;
-    }
-    hosts.set(hostname, { gathered: entries, vhost: { hostname, rules: [...entries].sort(byPrecedence).map((e) => e.config) } });
-  }
-  const vhosts = [...hosts.values()].map((h) => h.vhost).sort((a, b) => compareHostnameSpecificity(a.hostname, b.hostname));
-  return {
-    routes,
-    entries: entriesByRoute,
-    hosts,
-    vhosts: previous && sameElements(previous.vhosts, vhosts) ? previous.vhosts : vhosts,
-    configs: new Map(),
-  };
+  for (const [hostname, entries] of gathered) hosts.set(hostname, hostBuild(hostname, entries, previous?.hosts.get(hostname)));
+  return { routes, entries: entriesByRoute, hosts, positions, vhosts: orderedVhosts(hosts, previous), configs: new Map() };
 }
 
 function sameListener(a: ListenerConfig, b: ListenerConfig): boolean {
