@@ -124,7 +124,7 @@ export function translate(snapshot: Snapshot, options: TranslateOptions): Transl
     slots.compiled[i] = compiled;
     slots.parents[i] = parents;
     if (!parents?.status) continue;
-    attachRoute(compiled, parents.parents.attached, gateways, served);
+    attachRoute(parents.parents.attached, gateways, served);
     statuses.push(parents.status);
   }
   keepSlots(slots);

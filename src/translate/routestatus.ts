@@ -27,6 +27,8 @@ export interface ListenerAttachment {
   listener: number;
   /** The hostnames the route serves on this listener. */
   hostnames: string[];
+  /** What the listener serves for it (made once: kept with the parents, handed to every call's listeners). */
+  served: ServedListener['routes'][number];
 }
 
 /** What a route's parentRefs give: its status parents and the listeners it is attached to (Accepted True). */
@@ -82,7 +84,7 @@ export function routeParents(
     }
     if (conditions[0].status === 'True') {
       for (const { state, hostnames } of attachment.listeners) {
-        attached.push({ gateway: gw.key, listener: gw.listeners.indexOf(state), hostnames });
+        attached.push({ gateway: gw.key, listener: gw.listeners.indexOf(state), hostnames, served: { route: compiled, hostnames } });
       }
     }
     parents.push({ parentRef: ref, controllerName, conditions: exact(conditions) });
@@ -96,11 +98,18 @@ export function routeParents(
  * it to the served listeners among them, with the hostnames it serves there.
  */
 export function attachRoute(
-  compiled: CompiledRoute,
   attached: readonly ListenerAttachment[],
   gateways: ReadonlyMap<string, GatewayState>,
   served: ReadonlyMap<string, ServedListener>,
 ): void {
+  if (attached.length === 1) {
+    // Most routes: one listener, nothing to count twice.
+    const state = gateways.get(attached[0].gateway)?.listeners[attached[0].listener];
+    if (!state) return;
+    state.attachedRoutes++;
+    served.get(state.key)?.routes.push(attached[0].served);
+    return;
+  }
   // A listener selected by two parentRefs counts the route once.
   const counted: ListenerState[] = [];
   for (const a of attached) {
@@ -110,6 +119,6 @@ export function attachRoute(
       counted.push(state);
       state.attachedRoutes++;
     }
-    served.get(state.key)?.routes.push({ route: compiled, hostnames: a.hostnames });
+    served.get(state.key)?.routes.push(a.served);
   }
 }
