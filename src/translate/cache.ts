@@ -23,9 +23,30 @@ interface BackendInputs {
  */
 let lastBackends: BackendInputs | null = null;
 
-function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
+/**
+ * Whether `b` is `a`, or a shallow copy of it that differs only in `origin` (where the source found it).
+ * A source hands out such copies for objects that only moved in their file (lines added above them), and
+ * translate never reads `origin`: for translate they are the same object.
+ */
+export function sameObject(a: object | undefined, b: object | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let count = 0;
+  for (const k in x) {
+    if (k === 'origin') continue;
+    if (!Object.hasOwn(y, k) || x[k] !== y[k]) return false;
+    count++;
+  }
+  for (const k in y) if (k !== 'origin') count--;
+  return count === 0;
+}
+
+/** The same objects (see sameObject) in the same order. */
+export function sameElements<T extends object>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < a.length; i++) if (!sameObject(a[i], b[i])) return false;
   return true;
 }
 
@@ -77,7 +98,7 @@ function cacheKey(route: HTTPRoute): object {
 }
 
 function sameRoute(a: HTTPRoute, b: HTTPRoute): boolean {
-  return a === b || (a.metadata === b.metadata && a.spec === b.spec && a.kind === b.kind && a.apiVersion === b.apiVersion);
+  return sameObject(a, b);
 }
 
 /** The index, recording the Services looked up through it. */
@@ -103,7 +124,7 @@ function sameAnswers(entry: CompiledEntry, index: BackendIndex): boolean {
     const slash = key.indexOf('/');
     const namespace = key.slice(0, slash);
     const name = key.slice(slash + 1);
-    if (old.service(namespace, name) !== index.service(namespace, name)) return false;
+    if (!sameObject(old.service(namespace, name), index.service(namespace, name))) return false;
     if (!sameElements(old.slices(namespace, name), index.slices(namespace, name))) return false;
   }
   return true;

@@ -7,7 +7,7 @@ import { indexSecrets } from './certificates.ts';
 import { markConflicts } from './conflicts.ts';
 import { evaluateGateway, gatewayBindable, gatewayStatus, servedListeners, type GatewayState } from './gateway.ts';
 import { ourClasses } from './gatewayclass.ts';
-import { cachedBackendIndex, cachedCompileRoute } from './cache.ts';
+import { cachedBackendIndex, cachedCompileRoute, sameObject } from './cache.ts';
 import type { CompiledRoute } from './httproute.ts';
 import { timestampOf } from './precedence.ts';
 import { buildConfig, type ServedListener } from './routing.ts';
@@ -113,7 +113,7 @@ export function translate(snapshot: Snapshot, options: TranslateOptions): Transl
   const slots = newSlots(routes.length, backends, parentsContext);
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i];
-    const same = previous.slots?.routes[i] === route;
+    const same = previous.slots !== null && sameObject(previous.slots.routes[i], route);
     const compiled =
       same && previous.compiled
         ? previous.slots!.compiled[i]

@@ -9,6 +9,7 @@
 // Like cache.ts, this keeps translate a pure function: a token is only reused when its inputs compare equal,
 // so a hit returns what a fresh computation would.
 import type { Namespace } from '../api/types.ts';
+import { sameElements } from './cache.ts';
 import type { GatewayState } from './gateway.ts';
 import type { CompiledRoute } from './httproute.ts';
 import { parentGatewayKeys, routeParents, type RouteParents } from './routestatus.ts';
@@ -72,10 +73,10 @@ export function gatewayTokens(gateways: ReadonlyMap<string, GatewayState>): Map<
 /** The Namespaces of the last call (a copy of the list, so that the snapshot itself is not kept alive). */
 let lastNamespaces: { namespaces: Namespace[]; token: object } | null = null;
 
-/** A token that stays the same object while every Namespace is the same object, in the same order. */
+/** A token that stays the same object while every Namespace is the same object (cache.ts sameObject), in the same order. */
 export function namespacesToken(namespaces: readonly Namespace[]): object {
   const last = lastNamespaces;
-  if (last && last.namespaces.length === namespaces.length && last.namespaces.every((n, i) => n === namespaces[i])) return last.token;
+  if (last && sameElements(last.namespaces, namespaces)) return last.token;
   lastNamespaces = { namespaces: [...namespaces], token: {} };
   return lastNamespaces.token;
 }

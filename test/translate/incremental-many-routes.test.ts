@@ -208,12 +208,20 @@ test('a change to one Service recompiles only the routes that use it', () => {
   assert.ok(changed > 0);
 });
 
-test('routes that only moved in their file (a new origin, the same spec and metadata) keep every IR and status object', () => {
+test('objects that only moved in their files (a new origin, the same spec and metadata) keep every IR and status object', () => {
   const before = snapshotFromObjects(objects());
   const a = translate(before, options);
   // What a source hands out when lines were added above the routes: shallow copies with another origin.
-  const moved = before.httpRoutes.map((r, i) => ({ ...r, origin: { file: 'routes.yaml', line: 1000 + i } }));
-  const after = { ...before, httpRoutes: moved };
+  const move = <T extends KubeObject>(list: readonly T[]): T[] => list.map((o, i) => ({ ...o, origin: { file: 'all.yaml', line: 1000 + i } }));
+  const after: Snapshot = {
+    ...before,
+    gatewayClasses: move(before.gatewayClasses),
+    gateways: move(before.gateways),
+    httpRoutes: move(before.httpRoutes),
+    services: move(before.services),
+    endpointSlices: move(before.endpointSlices),
+    namespaces: move(before.namespaces),
+  };
   const b = translate(after, options);
   assert.equal(b.config, a.config);
   assert.deepEqual(b.statuses, a.statuses);
