@@ -1,5 +1,15 @@
 // translate(snapshot) → { config, statuses }: every Gateway API decision, as a pure function. No I/O, no
 // clock, no randomness; the snapshot is never mutated (all working state is translate's own).
+//
+// Results equal those of a translate that reuses nothing, but unchanged parts are the very same objects as
+// in the previous call's result, which the data plane and the status store rely on to redo only what changed.
+// "The same input object" below means the same object or a copy differing only in origin (cache.ts sameObject):
+// - a route's rules (RouteRuleConfig, with their matches, filters, actions and backends) while the route and
+//   what it looked up in the backend index (its Services and their EndpointSlices, the ReferenceGrants) are;
+// - a VirtualHostConfig while its rules are the same objects in the same order; a listener's virtualHosts
+//   array, ListenerConfig, PortConfig, CertificateConfig and the Config itself likewise, level by level;
+// - an HTTPRoute's status object while the route, the listener fields of the Gateways it names that
+//   attachment reads, and the Namespaces are. Gateway and GatewayClass statuses are new on every call.
 import type { Gateway, HTTPRoute, Snapshot } from '../api/types.ts';
 import { problem, Reason } from './conditions.ts';
 import { namespaceLabels } from './attachment.ts';
