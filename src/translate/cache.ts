@@ -1,6 +1,6 @@
 // Work kept across translate calls, keyed by object identity. A source hands out the very same object for
-// every object that did not change between snapshots, so a one-route change at 10,000 routes recompiles one
-// route instead of all of them.
+// every object that did not change between snapshots (or a copy that differs only in origin, see
+// sameObject), so a one-route change at 10,000 routes recompiles one route instead of all of them.
 //
 // translate stays a pure function of its inputs (same inputs, same output): every cached value is computed
 // only from its key objects, which are never mutated (the snapshot is read-only), so a hit returns exactly
