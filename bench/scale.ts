@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scaleObjects, scaleRouteOf, toYaml, SCALE_SPREAD, type ScaleLayout, type ScaleOptions } from './configs/onramp.ts';
+import { V8_FLAGS } from '../src/cli/v8-flags.ts';
 import { BODY_A } from './configs/topology.ts';
 import { get, until } from './http-check.ts';
 import { freePort, type Started } from './processes.ts';
@@ -46,7 +47,7 @@ function addressesFor(layout: ScaleLayout): string[] {
 
 function runWorker(args: string[]): Promise<ScaleSample> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bench', 'scale-worker.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...V8_FLAGS, path.join(REPO_ROOT, 'bench', 'scale-worker.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));

@@ -5,4 +5,9 @@
 import module from 'node:module';
 
 module.enableCompileCache?.();
+// `onramp run` serves with V8 flags that only the command line can set (see src/cli/v8-flags.ts): the
+// process replaces itself with one that has them, keeping its PID, before it does anything else.
+const { relaunchArgv } = await import('../src/cli/v8-flags.ts');
+const argv = relaunchArgv(process.execPath, process.execArgv, process.argv, process.env);
+if (argv !== null && typeof process.execve === 'function') process.execve(process.execPath, argv, process.env);
 await import('../src/cli/main.ts');
