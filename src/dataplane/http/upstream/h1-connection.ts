@@ -14,6 +14,18 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
+/**
+ * Every connection reads into this one buffer (net's `onread`): no 64 KiB allocation per read and no
+ * readable-stream machinery per answer. A read is handled synchronously before the next one can land in
+ * the buffer, so what must outlive it (a head still arriving, body chunks handed to a handler) is copied.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+/** A copy of a view into READ_BUFFER, for what outlives the read. */
+function own(view: Buffer): Buffer {
+  return Buffer.from(view);
+}
+
 /** What a connection tells its pool. */
 export interface ConnectionOwner {
   /** Host header for requests without one. */
@@ -56,11 +68,12 @@ export class H1Connection implements ChunkSink {
 
   constructor(owner: ConnectionOwner, host: string, port: number) {
     this.owner = owner;
-    const socket = net.connect({ host, port, noDelay: true });
+    // One closure per connection (not per request): `onread` callbacks are not called on the socket.
+    const onread = { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array): boolean => this.data((buf as Buffer).subarray(0, n)) };
+    const socket = net.connect({ host, port, noDelay: true, onread });
     (socket as ConnSocket)[CONN] = this;
     socket.setTimeout(CONNECT_TIMEOUT_MS);
     socket.on('connect', onConnect);
-    socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('error', onError);
     socket.on('close', onClose);
@@ -102,12 +115,13 @@ export class H1Connection implements ChunkSink {
     if (req !== null) req.abort(new UpstreamError(UPSTREAM_MALFORMED, message));
   }
 
-  data(chunk: Buffer): void {
+  /** Handles one read; true (keep reading): pausing goes through socket.pause(). */
+  data(chunk: Buffer): boolean {
     const req = this.req;
     // Bytes nobody asked for: the connection's framing can no longer be trusted.
     if (req === null) {
       this.socket.destroy();
-      return;
+      return true;
     }
     this.answered = true;
     try {
@@ -117,6 +131,7 @@ export class H1Connection implements ChunkSink {
       this.socket.destroy();
       req.abort(err as Error);
     }
+    return true;
   }
 
   private read(req: H1Request, chunk: Buffer): void {
@@ -132,7 +147,7 @@ export class H1Connection implements ChunkSink {
       const end = buf.indexOf(CRLFCRLF, from);
       if (end < 0 || end > MAX_HEAD) {
         if (end > MAX_HEAD || buf.length > MAX_HEAD) return this.fail('answer head too large');
-        this.headBuf = buf;
+        this.headBuf = own(buf);
         return;
       }
       const head = parseHead(buf.toString('latin1', 0, end), req.method === 'HEAD');
@@ -165,12 +180,12 @@ export class H1Connection implements ChunkSink {
       const available = buf.length - offset;
       if (available <= this.remaining) {
         this.remaining -= available;
-        req.handler.onResponseData(req, offset === 0 ? buf : buf.subarray(offset));
+        req.handler.onResponseData(req, own(offset === 0 ? buf : buf.subarray(offset)));
         if (this.remaining === 0 && this.req === req) this.complete(req, false);
       } else {
         const end = offset + this.remaining;
         this.remaining = 0;
-        req.handler.onResponseData(req, buf.subarray(offset, end));
+        req.handler.onResponseData(req, own(buf.subarray(offset, end)));
         if (this.req === req) this.complete(req, true);
       }
     } else if (framing === BODY_CHUNKED) {
@@ -179,7 +194,7 @@ export class H1Connection implements ChunkSink {
       if (end < 0) return this.fail('malformed chunked body');
       if (this.decoder.done) this.complete(req, end < buf.length);
     } else if (framing === BODY_CLOSE) {
-      req.handler.onResponseData(req, offset === 0 ? buf : buf.subarray(offset));
+      req.handler.onResponseData(req, own(offset === 0 ? buf : buf.subarray(offset)));
     } else {
       // Bytes after an answer without body.
       this.complete(req, true);
@@ -188,7 +203,7 @@ export class H1Connection implements ChunkSink {
 
   chunkData(chunk: Buffer): void {
     const req = this.req;
-    if (req !== null) req.handler.onResponseData(req, chunk);
+    if (req !== null) req.handler.onResponseData(req, own(chunk));
   }
 
   /** The answer is complete; `extra`: bytes followed it that no request asked for. */
@@ -249,9 +264,6 @@ export class H1Connection implements ChunkSink {
 // Socket listeners shared by every connection: the socket carries the connection they act on.
 function onConnect(this: ConnSocket): void {
   this[CONN].connectedNow();
-}
-function onData(this: ConnSocket, chunk: Buffer): void {
-  this[CONN].data(chunk);
 }
 function onEnd(this: ConnSocket): void {
   this[CONN].ended();
