@@ -14,6 +14,8 @@ export interface DataPlaneOptions {
   logger?: Logger;
   /** How long a closed port or replaced server lets its in-flight requests finish (default 10 s). */
   drainTimeoutMs?: number;
+  /** How long a sent request waits for the next bytes from an HTTP/1.1 backend before 504 (default 60 s). */
+  upstreamReadTimeoutMs?: number;
 }
 
 class OnrampDataPlane implements DataPlane {
@@ -32,7 +34,7 @@ class OnrampDataPlane implements DataPlane {
   constructor(options: DataPlaneOptions) {
     this.logger = options.logger ?? silentLogger;
     this.graceMs = options.drainTimeoutMs ?? 10_000;
-    this.pools = new EndpointPools(this.logger);
+    this.pools = new EndpointPools(this.logger, { readTimeoutMs: options.upstreamReadTimeoutMs });
     this.contexts = new SecureContextCache(this.logger);
   }
 

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type net from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { UPSTREAM_READ_TIMEOUT } from '../../src/dataplane/http/upstream/dispatch.ts';
 import type { UpstreamController, UpstreamHandler, UpstreamRequest } from '../../src/dataplane/http/upstream/dispatch.ts';
 import { H1Pool } from '../../src/dataplane/http/upstream/h1-pool.ts';
 import { startRawBackend } from './raw-backend.ts';
@@ -63,6 +64,21 @@ describe('upstream pool', () => {
   before(async () => {
     raw = await startRawBackend((req: RawRequest, socket: net.Socket) => {
       const send = (): void => void socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${req.target.length}\r\n\r\n${req.target}`);
+      if (req.target === '/silent') return;
+      if (req.target === '/trickle') {
+        // Eight chunks 60 ms apart: longer in all than the read timeout of the test, never silent that long.
+        socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+        let n = 0;
+        const timer = setInterval(() => {
+          if (socket.destroyed) return clearInterval(timer);
+          if (++n <= 8) socket.write('1\r\nx\r\n');
+          else {
+            clearInterval(timer);
+            socket.write('0\r\n\r\n');
+          }
+        }, 60);
+        return;
+      }
       if (req.target.startsWith('/hold')) {
         held.push(send);
         heldArrived();
@@ -166,5 +182,26 @@ describe('upstream pool', () => {
     await closing;
     assert.equal(pool.connections, 0);
     heldArrived = () => undefined;
+  });
+
+  it('fails a request whose backend goes silent for the read timeout, and closes that connection', { timeout: 10_000 }, async () => {
+    const pool = new H1Pool(`${raw.address}:${raw.port}`, { readTimeoutMs: 150 });
+    const c = new Collector();
+    const closed = raw.closedOne();
+    pool.dispatch(get('/silent'), c);
+    await assert.rejects(c.done, (err: Error & { code?: string }) => {
+      assert.equal(err.code, UPSTREAM_READ_TIMEOUT);
+      return true;
+    });
+    await closed;
+    await pool.close();
+  });
+
+  it('lets an answer that keeps sending run longer than the read timeout', async () => {
+    const pool = new H1Pool(`${raw.address}:${raw.port}`, { readTimeoutMs: 150 });
+    const c = new Collector();
+    pool.dispatch(get('/trickle'), c);
+    assert.equal((await c.done).body, 'xxxxxxxx');
+    await pool.close();
   });
 });

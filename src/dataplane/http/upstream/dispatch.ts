@@ -63,5 +63,10 @@ export const UPSTREAM_MALFORMED = 'UPSTREAM_MALFORMED';
 export const UPSTREAM_CLOSED = 'UPSTREAM_CLOSED';
 /** The request itself cannot be written (a header value with characters HTTP does not allow). */
 export const UPSTREAM_BAD_REQUEST = 'UPSTREAM_BAD_REQUEST';
+/**
+ * The request was sent and the backend then sent nothing for the pool's read timeout (like nginx's
+ * proxy_read_timeout): the client gets 504, and the connection is closed.
+ */
+export const UPSTREAM_READ_TIMEOUT = 'UPSTREAM_READ_TIMEOUT';
 /** The pool was closed (its endpoint left the config) before the request got a connection. */
 export const UPSTREAM_POOL_CLOSED = 'UPSTREAM_POOL_CLOSED';

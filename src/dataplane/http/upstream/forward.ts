@@ -10,6 +10,7 @@ import type { CompiledBackend, CompiledFilters } from '../../compile.ts';
 import { sendLocal, UPSTREAM_FAILED, UPSTREAM_TIMEOUT } from '../../errors.ts';
 import { applyHeaderEdits } from '../filters/header-edits.ts';
 import { isCORSResponseHeader } from '../filters/cors.ts';
+import { UPSTREAM_READ_TIMEOUT, UpstreamError } from './dispatch.ts';
 import type { UpstreamController as Controller, UpstreamHandler, UpstreamPool } from './dispatch.ts';
 import type { CompiledRetry } from './retry.ts';
 
@@ -38,6 +39,11 @@ export interface ForwardTarget {
 
 /** Marks an upstream request the gateway aborted because its timeout passed. */
 class UpstreamTimeout extends Error {}
+
+/** The rule's timeout, or the pool's read timeout (a backend gone silent): 504, and no retry. */
+function isTimeout(err: Error): boolean {
+  return err instanceof UpstreamTimeout || (err instanceof UpstreamError && err.code === UPSTREAM_READ_TIMEOUT);
+}
 
 /**
  * Answers with a Content-Length up to this size are collected and sent with their head in one `res.end()`:
@@ -247,7 +253,7 @@ export class ProxyRequest implements UpstreamHandler {
   onResponseError(controller: Controller, err: Error): void {
     if (controller && this.dropped !== null && this.dropped.has(controller)) return;
     // A connection refused or reset before any answer is retried like a listed status.
-    if (!(err instanceof UpstreamTimeout) && this.retryLater(controller, err)) return;
+    if (!isTimeout(err) && this.retryLater(controller, err)) return;
     this.finish(err);
   }
 
@@ -261,7 +267,7 @@ export class ProxyRequest implements UpstreamHandler {
       this.res.destroy();
       return;
     }
-    const timedOut = err instanceof UpstreamTimeout;
+    const timedOut = isTimeout(err);
     this.logger.debug({ error: err.message, path: this.req.url }, 'upstream request failed');
     sendLocal(this.res, timedOut ? UPSTREAM_TIMEOUT : UPSTREAM_FAILED);
   }

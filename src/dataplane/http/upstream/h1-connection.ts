@@ -4,7 +4,7 @@
 // not ask to close; otherwise it is destroyed.
 import net from 'node:net';
 import type { Socket } from 'node:net';
-import { UPSTREAM_CLOSED, UPSTREAM_MALFORMED, UpstreamError } from './dispatch.ts';
+import { UPSTREAM_CLOSED, UPSTREAM_MALFORMED, UPSTREAM_READ_TIMEOUT, UpstreamError } from './dispatch.ts';
 import { BODY_CHUNKED, BODY_CLOSE, BODY_LENGTH, BODY_NONE, ChunkedDecoder, MAX_HEAD, parseHead } from './h1-parser.ts';
 import type { ChunkSink } from './h1-parser.ts';
 import { H1Request, R_ACTIVE, R_DONE } from './h1-request.ts';
@@ -30,6 +30,8 @@ function own(view: Buffer): Buffer {
 export interface ConnectionOwner {
   /** Host header for requests without one. */
   readonly origin: string;
+  /** A coarse clock (performance.now() of the pool's last sweep), read instead of the clock per read. */
+  readonly now: number;
   /** The answer is complete and the connection can carry another request. */
   released(conn: H1Connection): void;
   /** The connection is gone. */
@@ -57,6 +59,8 @@ export class H1Connection implements ChunkSink {
   private answered = false;
   /** When it was last released to the pool (performance.now()). */
   idleSince = 0;
+  /** When the current request started or its answer last sent bytes (the pool's coarse clock). */
+  lastRead = 0;
   private reading = READ_HEAD;
   private framing = BODY_NONE;
   private remaining = 0;
@@ -88,6 +92,7 @@ export class H1Connection implements ChunkSink {
     req.conn = this;
     req.state = R_ACTIVE;
     this.answered = false;
+    this.lastRead = this.owner.now;
     this.reading = READ_HEAD;
     if (this.connected) this.send(req);
   }
@@ -124,6 +129,7 @@ export class H1Connection implements ChunkSink {
       return true;
     }
     this.answered = true;
+    this.lastRead = this.owner.now;
     try {
       this.read(req, chunk);
     } catch (err) {
@@ -218,6 +224,21 @@ export class H1Connection implements ChunkSink {
     else if (this.socket.isPaused()) this.socket.resume();
     req.handler.onResponseEnd(req);
     if (reusable && !this.socket.destroyed) this.owner.released(this);
+  }
+
+  /**
+   * Called by the pool's sweep: a request fully sent whose backend then sent nothing for `timeoutMs` fails
+   * with UPSTREAM_READ_TIMEOUT. While the answer is paused (the client reads slowly) the clock does not run.
+   */
+  checkRead(now: number, timeoutMs: number): void {
+    const req = this.req;
+    if (req === null || !req.sent) return;
+    if (this.socket.isPaused()) {
+      this.lastRead = now;
+      return;
+    }
+    if (now - this.lastRead < timeoutMs) return;
+    req.abort(new UpstreamError(UPSTREAM_READ_TIMEOUT, `no bytes from upstream for ${Math.round(timeoutMs / 1000)} s`));
   }
 
   ended(): void {

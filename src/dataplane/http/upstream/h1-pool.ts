@@ -11,10 +11,18 @@ export interface H1PoolOptions {
   maxConnections?: number;
   /** How long an idle connection is kept. */
   keepAliveMs?: number;
+  /** How long a sent request waits for the next bytes of its answer before it fails with 504. */
+  readTimeoutMs?: number;
 }
 
 const DEFAULT_MAX_CONNECTIONS = 256;
 const DEFAULT_KEEP_ALIVE_MS = 4_000;
+/**
+ * nginx's proxy_read_timeout default: a backend that accepted a request and went silent must not hold the
+ * client (and a connection) forever when the route sets no timeout. It is between reads, not for the whole
+ * answer, so long streams that keep sending are not cut.
+ */
+export const DEFAULT_READ_TIMEOUT_MS = 60_000;
 
 export class H1Pool implements UpstreamPool, ConnectionOwner {
   readonly origin: string;
@@ -22,7 +30,11 @@ export class H1Pool implements UpstreamPool, ConnectionOwner {
   private readonly port: number;
   private readonly maxConnections: number;
   private readonly keepAliveMs: number;
+  private readonly readTimeoutMs: number;
   private readonly sweepMs: number;
+  /** Every connection open or opening, for the read timeout check. */
+  private readonly all = new Set<H1Connection>();
+  now = 0;
   /** Idle connections, the most recently used last. */
   private readonly idle: H1Connection[] = [];
   private readonly queue: H1Request[] = [];
@@ -41,7 +53,8 @@ export class H1Pool implements UpstreamPool, ConnectionOwner {
     this.port = Number(origin.slice(colon + 1));
     this.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     this.keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
-    this.sweepMs = Math.max(10, Math.min(1000, this.keepAliveMs / 4));
+    this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+    this.sweepMs = Math.max(10, Math.min(1000, this.keepAliveMs / 4, this.readTimeoutMs / 4));
   }
 
   /** Connections open or opening (for tests and metrics). */
@@ -75,7 +88,14 @@ export class H1Pool implements UpstreamPool, ConnectionOwner {
 
   private open(): H1Connection {
     this.count++;
-    return new H1Connection(this, this.host, this.port);
+    // The sweep runs while any connection is open; its clock is fresh before a request reads it.
+    if (this.sweeper === null) {
+      this.now = performance.now();
+      this.sweeper = setInterval(sweep, this.sweepMs, this).unref();
+    }
+    const conn = new H1Connection(this, this.host, this.port);
+    this.all.add(conn);
+    return conn;
   }
 
   /** The next queued request that was not aborted while it waited. */
@@ -99,11 +119,11 @@ export class H1Pool implements UpstreamPool, ConnectionOwner {
     }
     conn.idleSince = performance.now();
     this.idle.push(conn);
-    this.sweeper ??= setInterval(sweep, this.sweepMs, this).unref();
   }
 
   closed(conn: H1Connection): void {
     this.count--;
+    this.all.delete(conn);
     const i = this.idle.indexOf(conn);
     if (i >= 0) this.idle.splice(i, 1);
     // The freed place goes to the oldest waiting request.
@@ -111,7 +131,17 @@ export class H1Pool implements UpstreamPool, ConnectionOwner {
       const next = this.nextQueued();
       if (next !== null) this.open().start(next);
     }
-    if (this.count === 0 && this.whenClosed !== null) this.whenClosed();
+    if (this.count === 0) {
+      this.stopSweep();
+      if (this.whenClosed !== null) this.whenClosed();
+    }
+  }
+
+  private stopSweep(): void {
+    if (this.sweeper !== null) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
   }
 
   retry(req: H1Request): void {
@@ -120,27 +150,25 @@ export class H1Pool implements UpstreamPool, ConnectionOwner {
     this.open().start(req);
   }
 
-  /** Closes idle connections older than the keep-alive time, oldest first. */
+  /** Closes idle connections older than the keep-alive time, oldest first; fails silent backends. */
   sweep(): void {
+    const now = (this.now = performance.now());
     const idle = this.idle;
     // A connection idle for a full sweep period past this line would outlive the keep-alive time.
-    const limit = performance.now() - (this.keepAliveMs - this.sweepMs);
+    const limit = now - (this.keepAliveMs - this.sweepMs);
     while (idle.length > 0 && idle[0].idleSince <= limit) idle.shift()!.socket.destroy();
-    if (idle.length === 0 && this.sweeper !== null) {
-      clearInterval(this.sweeper);
-      this.sweeper = null;
-    }
+    for (const conn of this.all) conn.checkRead(now, this.readTimeoutMs);
   }
 
   /** Requests in flight and queued finish; connections close as they become idle. */
   close(): Promise<void> {
     this.closing = true;
     for (const conn of this.idle.splice(0)) conn.socket.destroy();
-    if (this.sweeper !== null) {
-      clearInterval(this.sweeper);
-      this.sweeper = null;
+    // The sweep keeps running for the requests in flight (their read timeout) and stops with the last one.
+    if (this.count === 0) {
+      this.stopSweep();
+      return Promise.resolve();
     }
-    if (this.count === 0) return Promise.resolve();
     return new Promise((resolve) => (this.whenClosed = resolve));
   }
 }

@@ -12,9 +12,11 @@ const KEEP_ALIVE_MS = 4_000;
 export class EndpointPools {
   private readonly pools = new Map<string, UpstreamPool>();
   private readonly logger: Logger;
+  private readonly readTimeoutMs: number | undefined;
 
-  constructor(logger: Logger) {
+  constructor(logger: Logger, options: { readTimeoutMs?: number } = {}) {
     this.logger = logger;
+    this.readTimeoutMs = options.readTimeoutMs;
   }
 
   /**
@@ -24,7 +26,7 @@ export class EndpointPools {
   obtain(key: string, protocol: 'http/1.1' | 'h2c', origin: string): UpstreamPool {
     let pool = this.pools.get(key);
     if (pool === undefined) {
-      pool = protocol === 'h2c' ? new H2CPool(origin, KEEP_ALIVE_MS) : new H1Pool(origin, { keepAliveMs: KEEP_ALIVE_MS });
+      pool = protocol === 'h2c' ? new H2CPool(origin, KEEP_ALIVE_MS) : new H1Pool(origin, { keepAliveMs: KEEP_ALIVE_MS, readTimeoutMs: this.readTimeoutMs });
       this.pools.set(key, pool);
     }
     return pool;
