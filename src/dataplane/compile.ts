@@ -98,8 +98,13 @@ export interface CompiledRule {
   picker: WeightedPicker | null;
   redirect: Redirect | null;
   direct: LocalAnswer | null;
-  /** Milliseconds the answer may take (the shorter of the rule's request and backendRequest timeouts); 0: none. */
+  /**
+   * Milliseconds the whole answer may take; 0: none. Without a retry policy, the shorter of the rule's
+   * request and backendRequest timeouts; with one, the request timeout.
+   */
   timeoutMs: number;
+  /** With a retry policy: milliseconds each attempt may take (backendRequest); 0 otherwise. */
+  attemptTimeoutMs: number;
   /** The rule's retry policy (spec: HTTPRouteRetry), or null. */
   retry: CompiledRetry | null;
 }
@@ -293,6 +298,7 @@ function compileRule(r: RouteRuleConfig, scheme: 'http' | 'https', c: Compilatio
     redirect: null,
     direct: null,
     timeoutMs: effectiveTimeout(r),
+    attemptTimeoutMs: r.retry === undefined ? 0 : positive(r.timeouts?.backendRequest),
     retry: compileRetry(r.retry),
   };
   const a = r.action;
@@ -319,15 +325,21 @@ function compileRule(r: RouteRuleConfig, scheme: 'http' | 'https', c: Compilatio
   return rule;
 }
 
+/** A timeout in milliseconds, 0 for none (unset or 0, which the spec uses to disable it). */
+function positive(ms: number | null | undefined): number {
+  return typeof ms === 'number' && ms > 0 ? ms : 0;
+}
+
 /**
- * Spec (HTTPRouteTimeouts): `request` bounds the whole answer, `backendRequest` each backend request; without
- * retries one backend request serves the whole answer, so the shorter of the two applies. 0 disables one.
+ * Spec (HTTPRouteTimeouts): `request` bounds the whole answer, `backendRequest` each backend request. Without
+ * retries one backend request serves the whole answer, so the shorter of the two applies; with a retry policy
+ * `backendRequest` bounds each attempt instead (attemptTimeoutMs). 0 disables one.
  */
 function effectiveTimeout(r: RouteRuleConfig): number {
   if (r.timeouts === undefined) return 0;
-  const { request, backendRequest } = r.timeouts;
-  const a = typeof request === 'number' && request > 0 ? request : 0;
-  const b = typeof backendRequest === 'number' && backendRequest > 0 ? backendRequest : 0;
+  const a = positive(r.timeouts.request);
+  if (r.retry !== undefined) return a;
+  const b = positive(r.timeouts.backendRequest);
   return a === 0 ? b : b === 0 ? a : Math.min(a, b);
 }
 

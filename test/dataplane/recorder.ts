@@ -19,8 +19,11 @@ export interface Recorder {
   close(): Promise<void>;
 }
 
-/** What to do with the n-th request (0-based): a status to answer with, or 'reset' to cut the connection. */
-export type Answerer = (n: number, req: Recorded) => number | 'reset';
+/**
+ * What to do with the n-th request (0-based): a status to answer with, 'reset' to cut the connection, or
+ * 'hang' to never answer.
+ */
+export type Answerer = (n: number, req: Recorded) => number | 'reset' | 'hang';
 
 export async function startRecorder(name: string, address = '127.0.0.1', answer: Answerer = () => 200): Promise<Recorder> {
   const requests: Recorded[] = [];
@@ -42,6 +45,7 @@ export async function startRecorder(name: string, address = '127.0.0.1', answer:
         req.socket.resetAndDestroy();
         return;
       }
+      if (a === 'hang') return;
       const body = JSON.stringify({ backend: name, n });
       res.writeHead(a, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);

@@ -1,5 +1,7 @@
-// Rule retries (spec: HTTPRouteRetry) as a client and its backends see them: listed statuses and reset
-// connections are retried up to `attempts` times, other statuses and big streamed bodies are not.
+// Rule retries (spec: HTTPRouteRetry) as a client and its backends see them: listed statuses, reset
+// connections and attempts that ran out of their backendRequest timeout (spec: HTTPRouteTimeouts, which
+// bounds each backend request) are retried up to `attempts` times, other statuses and big streamed bodies
+// are not.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RetryConfig, RouteRuleConfig } from '../../src/config/types.ts';
@@ -20,7 +22,7 @@ function failFirst(failures: Map<string, number>): Answerer {
     failures.set(id, seen + 1);
     if (seen < Number(url.searchParams.get('fail') ?? 0)) {
       const how = url.searchParams.get('how') ?? '500';
-      return how === 'reset' ? 'reset' : Number(how);
+      return how === 'reset' || how === 'hang' ? how : Number(how);
     }
     return 200;
   };
@@ -51,6 +53,10 @@ describe('retry', () => {
       simple(ADDRESS, p, [
         withRetry(rule(forward(two), { path: '/retry' }), { codes: [500, 503], attempts: 2, backoffMs: 1 }),
         rule(forward(two), { path: '/plain' }),
+        {
+          ...withRetry(rule(forward(two), { path: '/per-attempt' }), { codes: [500], attempts: 2, backoffMs: 1 }),
+          timeouts: { request: 10_000, backendRequest: 200 },
+        },
       ]),
     );
   });
@@ -120,5 +126,19 @@ describe('retry', () => {
     const a = await send(`/plain?id=${key}&fail=1&how=500`);
     assert.equal(a.status, 500);
     assert.equal(tries(key), 1);
+  });
+
+  it('limits each attempt by backendRequest and retries one that ran out of it', async () => {
+    const key = `a${id++}`;
+    const a = await send(`/per-attempt?id=${key}&fail=2&how=hang`);
+    assert.equal(a.status, 200);
+    assert.equal(tries(key), 3);
+  });
+
+  it('answers 504 when every attempt runs out of its backendRequest time', async () => {
+    const key = `a${id++}`;
+    const a = await send(`/per-attempt?id=${key}&fail=9&how=hang`);
+    assert.equal(a.status, 504);
+    assert.equal(tries(key), 3);
   });
 });

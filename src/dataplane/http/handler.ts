@@ -177,6 +177,7 @@ export function handleRequest(
       ruleFilters: rule.filters,
       backendFilters: backend.filters,
       timeoutMs: rule.timeoutMs,
+      attemptTimeoutMs: rule.attemptTimeoutMs,
       server,
       retry: rule.retry,
       backend,

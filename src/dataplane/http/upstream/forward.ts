@@ -25,6 +25,8 @@ export interface ForwardTarget {
   backendFilters: CompiledFilters | null;
   /** Milliseconds until the gateway gives up with 504; 0 for no limit. */
   timeoutMs: number;
+  /** Milliseconds each attempt may take (backendRequest with a retry policy); 0 for no limit of its own. */
+  attemptTimeoutMs?: number;
   /** The server the request arrived on; once it is closing, answers end their connection. */
   server: { readonly closing: boolean };
   /** The body to send instead of the request stream (a buffered or teed body); undefined: the request itself. */
@@ -40,9 +42,12 @@ export interface ForwardTarget {
 /** Marks an upstream request the gateway aborted because its timeout passed. */
 class UpstreamTimeout extends Error {}
 
-/** The rule's timeout, or the pool's read timeout (a backend gone silent): 504, and no retry. */
+/** Marks an attempt the gateway aborted because its backendRequest time passed; another attempt may follow. */
+class AttemptTimeout extends Error {}
+
+/** An answer that ends in 504: the rule's timeouts, or the pool's read timeout (a backend gone silent). */
 function isTimeout(err: Error): boolean {
-  return err instanceof UpstreamTimeout || (err instanceof UpstreamError && err.code === UPSTREAM_READ_TIMEOUT);
+  return err instanceof UpstreamTimeout || err instanceof AttemptTimeout || (err instanceof UpstreamError && err.code === UPSTREAM_READ_TIMEOUT);
 }
 
 /**
@@ -66,6 +71,9 @@ function onTimeout(p: ProxyRequest): void {
 }
 function onRetry(p: ProxyRequest): void {
   p.retryNow();
+}
+function onAttemptTimeout(p: ProxyRequest): void {
+  p.attemptTimedOut();
 }
 
 /** The answer's headers with the backend's own Access-Control-* headers replaced by the filter's. */
@@ -96,6 +104,8 @@ export class ProxyRequest implements UpstreamHandler {
   private controller: Controller | null = null;
   private done = false;
   private timer: NodeJS.Timeout | null = null;
+  /** The current attempt's backendRequest timer, when the rule sets one with a retry policy. */
+  private attemptTimer: NodeJS.Timeout | null = null;
   private readonly server: { readonly closing: boolean };
   private readonly target: ForwardTarget;
   private readonly body: Buffer | Readable | IncomingMessage | null;
@@ -131,6 +141,8 @@ export class ProxyRequest implements UpstreamHandler {
 
   private send(pool: UpstreamPool): void {
     const { method } = this.target;
+    const attemptMs = this.target.attemptTimeoutMs ?? 0;
+    if (attemptMs > 0) this.attemptTimer = setTimeout(onAttemptTimeout, attemptMs, this).unref();
     pool.dispatch(
       {
         method,
@@ -149,6 +161,7 @@ export class ProxyRequest implements UpstreamHandler {
     if (this.retry === null || this.retriesLeft <= 0 || this.done || this.res.destroyed || this.res.headersSent) return false;
     this.retriesLeft--;
     this.controller = null;
+    this.clearAttemptTimer();
     if (controller) {
       (this.dropped ??= new WeakSet()).add(controller);
       if (reason === null && !controller.aborted) controller.abort(new Error('retrying'));
@@ -182,6 +195,19 @@ export class ProxyRequest implements UpstreamHandler {
     if (this.done) return;
     if (this.controller !== null && !this.controller.aborted) this.controller.abort(new UpstreamTimeout('timeout'));
     else this.finish(new UpstreamTimeout('timeout'));
+  }
+
+  attemptTimedOut(): void {
+    this.attemptTimer = null;
+    if (this.done) return;
+    if (this.controller !== null && !this.controller.aborted) this.controller.abort(new AttemptTimeout('backendRequest timeout'));
+  }
+
+  private clearAttemptTimer(): void {
+    if (this.attemptTimer !== null) {
+      clearTimeout(this.attemptTimer);
+      this.attemptTimer = null;
+    }
   }
 
   drained(): void {
@@ -233,6 +259,7 @@ export class ProxyRequest implements UpstreamHandler {
     if (this.dropped !== null && this.dropped.has(controller)) return;
     this.done = true;
     if (this.timer !== null) clearTimeout(this.timer);
+    this.clearAttemptTimer();
     const pending = this.pending;
     if (pending === null || pending.length === 0) this.res.end();
     else {
@@ -252,8 +279,9 @@ export class ProxyRequest implements UpstreamHandler {
 
   onResponseError(controller: Controller, err: Error): void {
     if (controller && this.dropped !== null && this.dropped.has(controller)) return;
-    // A connection refused or reset before any answer is retried like a listed status.
-    if (!isTimeout(err) && this.retryLater(controller, err)) return;
+    // A connection refused or reset, or an attempt past its backendRequest time, is retried; the rule's
+    // request timeout and the pool's read timeout end the request.
+    if ((!isTimeout(err) || err instanceof AttemptTimeout) && this.retryLater(controller, err)) return;
     this.finish(err);
   }
 
@@ -261,6 +289,7 @@ export class ProxyRequest implements UpstreamHandler {
     if (this.done) return;
     this.done = true;
     if (this.timer !== null) clearTimeout(this.timer);
+    this.clearAttemptTimer();
     if (this.res.destroyed) return;
     if (this.res.headersSent) {
       // The answer is half written: the only honest signal left is to cut the connection.
