@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createDataPlane } from '../../src/dataplane/index.ts';
-import { backend, forward, rule, simple } from './builder.ts';
-import { freePort, request } from './helpers.ts';
-import { startRawBackend } from './raw-backend.ts';
+import { request } from './helpers.ts';
+import { rawBehindGateway } from './raw-behind-gateway.ts';
+import type { RawBehindGateway } from './raw-behind-gateway.ts';
 import type { RawBackend, RawRequest } from './raw-backend.ts';
 
 const ADDRESS = '127.0.71.1';
@@ -76,20 +75,16 @@ function answer(req: RawRequest, socket: net.Socket): void {
 }
 
 describe('upstream framing', () => {
-  const dp = createDataPlane();
+  let gw: RawBehindGateway;
   let raw: RawBackend;
   let p = 0;
 
   before(async () => {
-    raw = await startRawBackend(answer, BACKEND);
-    p = await freePort(ADDRESS);
-    await dp.apply(simple(ADDRESS, p, [rule(forward(backend('raw', [{ address: raw.address, port: raw.port }])))]));
+    gw = await rawBehindGateway(answer, BACKEND, ADDRESS);
+    ({ raw, port: p } = gw);
   });
 
-  after(async () => {
-    await dp.close();
-    await raw.close();
-  });
+  after(() => gw.close());
 
   const get = (path: string, method = 'GET') => request({ address: ADDRESS, port: p, path, method });
 

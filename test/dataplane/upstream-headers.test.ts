@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import type net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { HeaderEditsConfig } from '../../src/config/types.ts';
-import { createDataPlane } from '../../src/dataplane/index.ts';
-import { backend, forward, rule, simple } from './builder.ts';
-import { freePort, request } from './helpers.ts';
-import { startRawBackend } from './raw-backend.ts';
-import type { RawBackend, RawRequest } from './raw-backend.ts';
+import { forward, rule } from './builder.ts';
+import { request } from './helpers.ts';
+import { rawBehindGateway } from './raw-behind-gateway.ts';
+import type { RawBehindGateway } from './raw-behind-gateway.ts';
+import type { RawRequest } from './raw-backend.ts';
 
 const ADDRESS = '127.0.75.1';
 const BACKEND = '127.0.75.2';
@@ -24,38 +24,30 @@ function answer(_req: RawRequest, socket: net.Socket): void {
 const edits: HeaderEditsConfig = { set: [], add: [], remove: ['x-remove-me'] };
 
 describe('upstream answer headers', () => {
-  const dp = createDataPlane();
-  let raw: RawBackend;
+  let gw: RawBehindGateway;
   let p = 0;
 
   before(async () => {
-    raw = await startRawBackend(answer, BACKEND);
-    p = await freePort(ADDRESS);
-    const b = backend('raw', [{ address: raw.address, port: raw.port }]);
-    await dp.apply(
-      simple(ADDRESS, p, [
-        rule(forward(b), {
-          path: '/cors',
-          filters: {
-            cors: {
-              allowOrigins: ['https://app.example'],
-              allowMethods: ['GET'],
-              allowHeaders: [],
-              exposeHeaders: [],
-              maxAge: 5,
-              allowCredentials: false,
-            },
+    gw = await rawBehindGateway(answer, BACKEND, ADDRESS, (b) => [
+      rule(forward(b), {
+        path: '/cors',
+        filters: {
+          cors: {
+            allowOrigins: ['https://app.example'],
+            allowMethods: ['GET'],
+            allowHeaders: [],
+            exposeHeaders: [],
+            maxAge: 5,
+            allowCredentials: false,
           },
-        }),
-        rule(forward(b), { filters: { responseHeaders: edits } }),
-      ]),
-    );
+        },
+      }),
+      rule(forward(b), { filters: { responseHeaders: edits } }),
+    ]);
+    p = gw.port;
   });
 
-  after(async () => {
-    await dp.close();
-    await raw.close();
-  });
+  after(() => gw.close());
 
   it('keeps names as written, drops hop-by-hop headers and applies response header edits', async () => {
     const a = await request({ address: ADDRESS, port: p, path: '/' });
