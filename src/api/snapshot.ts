@@ -11,8 +11,11 @@ export const NAMESPACED_KINDS: ReadonlySet<string> = new Set([
   'ConfigMap',
 ]);
 
+/** The name of one of a snapshot's object lists. */
+export type SnapshotListName = keyof Omit<Snapshot, 'rejected'>;
+
 /** Which snapshot list holds each kind the gateway reads. */
-const LISTS: Record<string, keyof Omit<Snapshot, 'rejected'>> = {
+const LISTS: Record<string, SnapshotListName> = {
   GatewayClass: 'gatewayClasses',
   Gateway: 'gateways',
   HTTPRoute: 'httpRoutes',
@@ -25,6 +28,9 @@ const LISTS: Record<string, keyof Omit<Snapshot, 'rejected'>> = {
 };
 
 export const SUPPORTED_KINDS: readonly string[] = Object.keys(LISTS);
+
+/** Every object list of a snapshot, in the order of SUPPORTED_KINDS. */
+export const SNAPSHOT_LISTS: readonly SnapshotListName[] = Object.values(LISTS);
 
 export function emptySnapshot(): Snapshot {
   return {

@@ -3,22 +3,10 @@
 // route file would delete the route. So: an object that was served, is missing now, and came from a file
 // that now has rejections is kept in its last good version until the file is fixed. Objects deleted from a
 // file that reads cleanly are gone as usual, and so are files that are removed.
-import { objectKey } from '../api/snapshot.ts';
+import { objectKey, SNAPSHOT_LISTS } from '../api/snapshot.ts';
+import type { SnapshotListName } from '../api/snapshot.ts';
 import type { KubeObject, Snapshot } from '../api/types.ts';
 
-type ListName = keyof Omit<Snapshot, 'rejected'>;
-
-const LISTS: readonly ListName[] = [
-  'gatewayClasses',
-  'gateways',
-  'httpRoutes',
-  'referenceGrants',
-  'services',
-  'endpointSlices',
-  'namespaces',
-  'secrets',
-  'configMaps',
-];
 
 /** The file of a `file:line` rejection, or null when the rejection names no line of a file. */
 function fileOf(where: string): string | null {
@@ -46,11 +34,11 @@ export function holdLastGood(next: Snapshot, lastGood: Snapshot | null): { snaps
   if (badFiles.size === 0) return { snapshot: next, held: [] };
 
   const present = new Set<string>();
-  for (const list of LISTS) for (const o of next[list] as readonly KubeObject[]) present.add(objectKey(o));
+  for (const list of SNAPSHOT_LISTS) for (const o of next[list] as readonly KubeObject[]) present.add(objectKey(o));
 
   const held: string[] = [];
-  const lists: Partial<Record<ListName, KubeObject[]>> = {};
-  for (const list of LISTS) {
+  const lists: Partial<Record<SnapshotListName, KubeObject[]>> = {};
+  for (const list of SNAPSHOT_LISTS) {
     for (const o of lastGood[list] as readonly KubeObject[]) {
       if (!o.origin || !badFiles.has(o.origin.file) || present.has(objectKey(o))) continue;
       (lists[list] ??= [...(next[list] as readonly KubeObject[])]).push(o);

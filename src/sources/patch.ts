@@ -6,28 +6,17 @@
 // reference: a patched snapshot equals the one the full path would build.
 import type { ParseResult } from '../api/parse.ts';
 import type { KubeObject, Snapshot } from '../api/types.ts';
+import { SNAPSHOT_LISTS } from '../api/snapshot.ts';
+import type { SnapshotListName } from '../api/snapshot.ts';
 import { keyOf } from './merge.ts';
 
-type ListName = keyof Omit<Snapshot, 'rejected'>;
-
-const LISTS: readonly ListName[] = [
-  'gatewayClasses',
-  'gateways',
-  'httpRoutes',
-  'referenceGrants',
-  'services',
-  'endpointSlices',
-  'namespaces',
-  'secrets',
-  'configMaps',
-];
 
 /** Where each object of a snapshot is, by key. */
-export type Positions = Map<string, { list: ListName; index: number }>;
+export type Positions = Map<string, { list: SnapshotListName; index: number }>;
 
 export function positionsOf(snapshot: Snapshot): Positions {
   const positions: Positions = new Map();
-  for (const list of LISTS) {
+  for (const list of SNAPSHOT_LISTS) {
     const items = snapshot[list] as readonly KubeObject[];
     for (let index = 0; index < items.length; index++) positions.set(keyOf(items[index]), { list, index });
   }
@@ -63,7 +52,7 @@ export function replacedObjects(before: readonly ParseResult[], after: readonly 
  * (it was left out of the snapshot, e.g. as a duplicate). Lists without a replaced object stay the same arrays.
  */
 export function patchSnapshot(snapshot: Snapshot, positions: Positions, objects: readonly KubeObject[]): Snapshot | null {
-  const lists: Partial<Record<ListName, KubeObject[]>> = {};
+  const lists: Partial<Record<SnapshotListName, KubeObject[]>> = {};
   for (const o of objects) {
     const at = positions.get(keyOf(o));
     if (!at) return null;
